@@ -1,0 +1,1 @@
+export { CacheError, type CacheErrorCode } from './errors.ts';

@@ -1,0 +1,1 @@
+export { EnvError, type EnvErrorCode } from './errors.ts';

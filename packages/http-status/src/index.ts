@@ -1,0 +1,1 @@
+export { HttpStatusError, type HttpStatusErrorCode } from './errors.ts';
