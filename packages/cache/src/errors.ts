@@ -1,5 +1,12 @@
 /** Stable codes of `CacheError`; part of the public API. */
-export type CacheErrorCode = 'ERR_CACHE_INVALID_OPTION';
+export type CacheErrorCode =
+  | 'ERR_CACHE_INVALID_OPTION'
+  // cache
+  | 'ERR_CACHE_INVALID_KEY'
+  | 'ERR_CACHE_FACTORY_TIMEOUT'
+  | 'ERR_CACHE_SERIALIZATION'
+  | 'ERR_CACHE_CLOSED'
+  | 'ERR_CACHE_STORE_UNAVAILABLE';
 
 /** Base class of every error `@infra/cache` throws. */
 export class CacheError extends Error {
