@@ -6,7 +6,13 @@ export type CacheErrorCode =
   | 'ERR_CACHE_FACTORY_TIMEOUT'
   | 'ERR_CACHE_SERIALIZATION'
   | 'ERR_CACHE_CLOSED'
-  | 'ERR_CACHE_STORE_UNAVAILABLE';
+  | 'ERR_CACHE_STORE_UNAVAILABLE'
+  // rate limiter
+  | 'ERR_CACHE_INVALID_COST'
+  | 'ERR_CACHE_RATE_LIMIT_STORE'
+  // lock
+  | 'ERR_CACHE_LOCK_NOT_ACQUIRED'
+  | 'ERR_CACHE_LOCK_LOST';
 
 /** Base class of every error `@infra/cache` throws. */
 export class CacheError extends Error {
