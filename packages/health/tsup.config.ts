@@ -1,3 +1,8 @@
 import { packageBuild } from '../../tsup.preset.ts';
 
-export default packageBuild({ index: 'src/index.ts' });
+export default packageBuild({
+  index: 'src/index.ts',
+  express: 'src/express/index.ts',
+  fastify: 'src/fastify/index.ts',
+  hono: 'src/hono/index.ts',
+});

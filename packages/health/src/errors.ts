@@ -1,5 +1,15 @@
 /** Stable codes of `HealthError`; part of the public API. */
-export type HealthErrorCode = 'ERR_HEALTH_INVALID_OPTION';
+export type HealthErrorCode =
+  /** An option passed to a factory or `register` is missing or wrong; thrown at once, naming the option. */
+  | 'ERR_HEALTH_INVALID_OPTION'
+  /** `register` was called twice with the same name. */
+  | 'ERR_HEALTH_DUPLICATE_CHECK'
+  /** A check ran past its `timeoutMs`; it fails and its `AbortSignal` is aborted with this error. */
+  | 'ERR_HEALTH_CHECK_TIMEOUT'
+  /** A shutdown hook ran past its `timeoutMs`; its `AbortSignal` is aborted with this error. */
+  | 'ERR_HEALTH_HOOK_TIMEOUT'
+  /** The health instance was closed; it runs no more checks. */
+  | 'ERR_HEALTH_CLOSED';
 
 /** Base class of every error `@infra/health` throws. */
 export class HealthError extends Error {
@@ -14,4 +24,9 @@ export class HealthError extends Error {
     this.code = code;
     this.status = options?.status;
   }
+}
+
+/** The error every bad option throws: names the option and says what was wrong. */
+export function invalidOption(option: string, problem: string): HealthError {
+  return new HealthError('ERR_HEALTH_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
 }
