@@ -59,7 +59,7 @@ export function validateHealthJson(document: unknown): HealthJsonViolation[] {
           fail(path, 'each checks value is an array of objects');
           continue;
         }
-        value.forEach((entry, i) => validateCheck(entry, `${path}[${i}]`, fail));
+        for (const [i, entry] of value.entries()) validateCheck(entry, `${path}[${i}]`, fail);
       }
     }
   }

@@ -16,7 +16,12 @@ function health(options: Parameters<typeof createHealth>[0] = {}): Health {
 
 function fakeClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 /** Every answer must conform to the draft; returns the parsed body. */
