@@ -1,0 +1,232 @@
+import { type DotenvFile, type EnvFile, readDotenvFiles } from './dotenv.ts';
+import { EnvError } from './errors.ts';
+import { freezeEnv } from './freeze.ts';
+import { describeIssues, describeSecretIssues, validationMessage } from './issues.ts';
+import { attachMetadata, type ValueOrigin } from './metadata.ts';
+import { isSecretSchema, requiredInOf } from './schema-info.ts';
+import type { StandardSchemaV1 } from './standard-schema.ts';
+import type { Env, EnvIssue, EnvironmentDefaults, EnvSchema } from './types.ts';
+
+/** Options of `parseEnv`. */
+export interface ParseEnvOptions<S extends EnvSchema = EnvSchema> {
+  /** Treat empty and whitespace-only values as not set, so defaults apply (`PORT=` means "no port given"). @default true */
+  emptyAsMissing?: boolean;
+  /** Defaults per environment, keyed by `NODE_ENV`: `{ development: { DATABASE_URL: 'postgres://localhost/dev' } }`. Values are validated like any other. @default {} */
+  defaults?: EnvironmentDefaults<S>;
+  /** The environment that picks `defaults` and `requiredIn`. @default the `NODE_ENV` found in the sources, else `'development'` */
+  nodeEnv?: string;
+  /** What `source` calls the record. @default 'env' */
+  sourceName?: string;
+}
+
+/** Options of `defineEnv`. */
+export interface DefineEnvOptions<S extends EnvSchema = EnvSchema> extends ParseEnvOptions<S> {
+  /** `.env` files to read, in order: a later file beats an earlier one; the environment beats them all. A missing file is skipped unless `{ path, required: true }`. @default [] */
+  files?: readonly EnvFile[];
+  /** The directory `files` are relative to. @default process.cwd() */
+  cwd?: string;
+  /** The environment to read instead of `process.env` (never written to). @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+interface Layer {
+  name: string;
+  get(key: string): { value: string; source: string } | undefined;
+}
+
+/**
+ * Reads `process.env` (and the given `.env` files), validates every variable against `schema` and
+ * returns a typed, deeply frozen config, or throws one `EnvError` listing every problem.
+ * Never writes to `process.env` and never exits the process.
+ * @example const env = defineEnv({ PORT: port().default(3000) }, { files: ['.env', '.env.local'] });
+ */
+export function defineEnv<S extends EnvSchema>(schema: S, options: DefineEnvOptions<S> = {}): Env<S> {
+  checkOptions(options, ['emptyAsMissing', 'defaults', 'nodeEnv', 'sourceName', 'files', 'cwd', 'env']);
+  if (options.files !== undefined && !Array.isArray(options.files)) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option files must be an array of paths or { path, required }');
+  }
+  for (const file of options.files ?? []) {
+    const path = typeof file === 'string' ? file : (file as { path?: unknown } | null)?.path;
+    if (typeof path !== 'string' || path === '') {
+      throw new EnvError(
+        'ERR_ENV_INVALID_OPTION',
+        `option files has an entry that is not a path: ${JSON.stringify(file)}`,
+      );
+    }
+  }
+  if (options.cwd !== undefined && typeof options.cwd !== 'string') {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option cwd must be a string');
+  }
+  const record = options.env ?? process.env;
+  if (typeof record !== 'object' || record === null) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option env must be an object of strings');
+  }
+  const files = readDotenvFiles(options.files ?? [], options.cwd ?? process.cwd());
+  const recordName = options.sourceName ?? (options.env === undefined ? 'process.env' : 'env');
+  return resolve(schema, [recordLayer(record, recordName), ...files.reverse().map(fileLayer)], options);
+}
+
+/**
+ * The pure form of `defineEnv`: validates `record` only (no `process.env`, no files), for tests and
+ * runtimes without a process environment. Does not modify `record`.
+ * @example parseEnv({ PORT: port() }, { PORT: '8080' }) // { PORT: 8080 }
+ */
+export function parseEnv<S extends EnvSchema>(
+  schema: S,
+  record: Readonly<Record<string, string | undefined>>,
+  options: ParseEnvOptions<S> = {},
+): Env<S> {
+  checkOptions(options, ['emptyAsMissing', 'defaults', 'nodeEnv', 'sourceName']);
+  if (typeof record !== 'object' || record === null) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'parseEnv(): the record must be an object of strings');
+  }
+  return resolve(schema, [recordLayer(record, options.sourceName ?? 'env')], options);
+}
+
+function recordLayer(record: Readonly<Record<string, string | undefined>>, name: string): Layer {
+  return {
+    name,
+    get(key) {
+      const value = Object.hasOwn(record, key) ? record[key] : undefined;
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string') {
+        throw new EnvError('ERR_ENV_INVALID_OPTION', `${name}.${key} is a ${typeof value}, not a string`);
+      }
+      return { value, source: name };
+    },
+  };
+}
+
+function fileLayer(file: DotenvFile): Layer {
+  return {
+    name: file.name,
+    get(key) {
+      if (!Object.hasOwn(file.values, key)) return undefined;
+      const line = file.lines.get(key);
+      return { value: file.values[key] as string, source: line === undefined ? file.name : `${file.name}:${line}` };
+    },
+  };
+}
+
+function checkOptions(options: object, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'options must be an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new EnvError('ERR_ENV_INVALID_OPTION', `unknown option ${JSON.stringify(key)}`);
+  }
+  const { emptyAsMissing, nodeEnv, sourceName } = options as ParseEnvOptions;
+  if (emptyAsMissing !== undefined && typeof emptyAsMissing !== 'boolean') {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option emptyAsMissing must be a boolean');
+  }
+  if (nodeEnv !== undefined && (typeof nodeEnv !== 'string' || nodeEnv === '')) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option nodeEnv must be a non-empty string');
+  }
+  if (sourceName !== undefined && (typeof sourceName !== 'string' || sourceName === '')) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option sourceName must be a non-empty string');
+  }
+}
+
+function checkSchema(schema: EnvSchema): void {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'the schema must be an object of { NAME: schema }');
+  }
+  for (const [key, entry] of Object.entries(schema)) {
+    if (typeof (entry as Partial<StandardSchemaV1> | null)?.['~standard']?.validate !== 'function') {
+      throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is not a zod or Standard Schema schema`);
+    }
+  }
+}
+
+function checkDefaults(schema: EnvSchema, defaults: unknown): Record<string, Record<string, unknown>> {
+  if (defaults === undefined) return {};
+  if (typeof defaults !== 'object' || defaults === null) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option defaults must be an object keyed by environment');
+  }
+  for (const [environment, values] of Object.entries(defaults)) {
+    if (values === undefined) continue;
+    if (typeof values !== 'object' || values === null) {
+      throw new EnvError('ERR_ENV_INVALID_OPTION', `option defaults.${environment} must be an object`);
+    }
+    for (const [key, value] of Object.entries(values)) {
+      if (!Object.hasOwn(schema, key)) {
+        throw new EnvError(
+          'ERR_ENV_INVALID_OPTION',
+          `option defaults.${environment}.${key} names no variable of the schema`,
+        );
+      }
+      if (!['string', 'number', 'boolean', 'undefined'].includes(typeof value)) {
+        throw new EnvError(
+          'ERR_ENV_INVALID_OPTION',
+          `option defaults.${environment}.${key} must be a string, number or boolean`,
+        );
+      }
+    }
+  }
+  return defaults as Record<string, Record<string, unknown>>;
+}
+
+function resolve<S extends EnvSchema>(schema: S, layers: readonly Layer[], options: ParseEnvOptions<S>): Env<S> {
+  checkSchema(schema);
+  const defaults = checkDefaults(schema, options.defaults);
+  const emptyAsMissing = options.emptyAsMissing ?? true;
+  const lookup = (key: string) => {
+    for (const layer of layers) {
+      const found = layer.get(key);
+      if (found === undefined || (emptyAsMissing && found.value.trim() === '')) continue;
+      return found;
+    }
+    return undefined;
+  };
+  const nodeEnvFound = options.nodeEnv === undefined ? lookup('NODE_ENV') : undefined;
+  const nodeEnv = options.nodeEnv ?? nodeEnvFound?.value ?? 'development';
+  const searched = layers.map((layer) => layer.name).join(', ');
+
+  const env: Record<string, unknown> = {};
+  const origins = new Map<string, ValueOrigin>();
+  const issues: EnvIssue[] = [];
+  for (const key of Object.keys(schema)) {
+    const entry = schema[key] as StandardSchemaV1;
+    const secret = isSecretSchema(entry);
+    let found = lookup(key);
+    let environmentDefault: string | undefined;
+    if (found === undefined) {
+      if (requiredInOf(entry).includes(nodeEnv)) {
+        issues.push({ key, kind: 'missing', message: `required when NODE_ENV is ${nodeEnv}`, source: searched });
+        continue;
+      }
+      const fallback = defaults[nodeEnv]?.[key];
+      if (fallback !== undefined) {
+        found = { value: String(fallback), source: `defaults.${nodeEnv}` };
+        environmentDefault = nodeEnv;
+      }
+    }
+    const result = entry['~standard'].validate(found?.value);
+    if (result instanceof Promise) {
+      throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is async; @infra/env validates synchronously`);
+    }
+    if (result.issues !== undefined) {
+      if (found === undefined) {
+        issues.push({ key, kind: 'missing', message: 'required', source: searched });
+      } else {
+        const message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
+        issues.push({ key, kind: 'invalid', message, source: found.source });
+      }
+      continue;
+    }
+    env[key] = result.value;
+    const defaulted = environmentDefault !== undefined || (found === undefined && result.value !== undefined);
+    const source = found?.source ?? (defaulted ? 'default' : 'unset');
+    origins.set(key, { source, defaulted, environmentDefault, secret });
+  }
+  if (issues.length > 0) {
+    throw new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
+  }
+  const frozen = freezeEnv(env);
+  attachMetadata(frozen, {
+    nodeEnv,
+    nodeEnvSet: options.nodeEnv !== undefined || nodeEnvFound !== undefined,
+    values: origins,
+  });
+  return frozen as Env<S>;
+}

@@ -1,0 +1,24 @@
+import type * as z from 'zod';
+
+/** The context zod hands a transform; helpers report problems through it. */
+export type Ctx = z.core.$RefinementCtx<string>;
+
+/** Reports a problem with `input` and returns zod's "no value" marker. */
+export function reject(ctx: Ctx, input: string, message: string): never {
+  ctx.issues.push({ code: 'custom', input, message });
+  return undefined as never;
+}
+
+/**
+ * A value quoted for an error message: at most 40 characters, with any URL password masked.
+ * Values of `secret()` variables never reach here; `defineEnv` words their messages itself.
+ */
+export function show(input: string): string {
+  const masked = input.replace(/(\/\/[^/?#:@\s]*:)[^/?#@\s]*@/g, '$1***@');
+  return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 37)}...` : masked);
+}
+
+/** The message for an empty or blank value (reached only with `emptyAsMissing: false` or a direct parse). */
+export function emptyMessage(expected: string): string {
+  return `expected ${expected}, got an empty value`;
+}

@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { EnvError } from '../errors.ts';
+import { markHelper } from '../schema-info.ts';
+import type { StandardSchemaV1 } from '../standard-schema.ts';
+import { type Ctx, reject } from './issue.ts';
+
+/** Options of `list()`. */
+export interface ListOptions<Item extends StandardSchemaV1<string, unknown>> {
+  /** What separates items; each item is trimmed and empty items are dropped. @default ',' */
+  separator?: string;
+  /** The schema of one item (e.g. `url()`, `int()`, `z.enum([...])`). @default strings as given */
+  of?: Item;
+}
+
+/**
+ * A separated list: `'a, b,c'` → `['a', 'b', 'c']`, each item validated by `of`.
+ * @example list({ of: url() }).default([])
+ */
+export function list<Item extends StandardSchemaV1<string, unknown> = StandardSchemaV1<string, string>>(
+  options: ListOptions<Item> = {},
+) {
+  const separator = options.separator ?? ',';
+  if (typeof separator !== 'string' || separator === '') {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'list(): option separator must be a non-empty string');
+  }
+  const item = options.of;
+  if (item !== undefined && typeof item['~standard']?.validate !== 'function') {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'list(): option of must be a zod or Standard Schema schema');
+  }
+  type Out = StandardSchemaV1.InferOutput<Item>;
+  return z.string().transform(
+    markHelper(
+      (input: string, ctx: Ctx): Out[] => {
+        const parts = input
+          .split(separator)
+          .map((part) => part.trim())
+          .filter((part) => part !== '');
+        if (item === undefined) return parts as Out[];
+        const values: Out[] = [];
+        const problems: string[] = [];
+        parts.forEach((part, index) => {
+          const result = item['~standard'].validate(part);
+          if (result instanceof Promise) {
+            problems.push(`item ${index + 1}: its schema is async, which @infra/env does not support`);
+            return;
+          }
+          if (result.issues !== undefined) {
+            problems.push(`item ${index + 1}: ${result.issues.map((issue) => issue.message).join('; ')}`);
+          } else values.push(result.value as Out);
+        });
+        return problems.length === 0 ? values : reject(ctx, input, problems.join('; '));
+      },
+      { kind: 'list', hint: `list separated by ${JSON.stringify(separator)}` },
+    ),
+  );
+}
