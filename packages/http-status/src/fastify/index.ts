@@ -1,0 +1,88 @@
+/**
+ * `@infra/http-status/fastify`: problem+json error and not-found handlers for Fastify 4 and 5.
+ *
+ * @example
+ * await app.register(problemPlugin, { traceId: (request) => request.id });
+ */
+import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
+import { HttpError } from '../http-error.ts';
+import { problemParts } from '../response.ts';
+
+/** The part of Fastify's `request` the handlers read. */
+export interface FastifyRequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly id?: string;
+}
+
+/** The part of Fastify's `reply` the handlers use. */
+export interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(payload?: string): FastifyReplyLike;
+}
+
+/** Options of `problemPlugin`, `errorHandler` and `notFoundHandler`. */
+export type FastifyProblemOptions<Req extends FastifyRequestLike = FastifyRequestLike> = AdapterOptions<Req>;
+
+/** The part of a Fastify instance `problemPlugin` uses. */
+export interface FastifyInstanceLike {
+  setErrorHandler(handler: (error: Error, request: never, reply: never) => unknown): unknown;
+  setNotFoundHandler(handler: (request: never, reply: never) => unknown): unknown;
+}
+
+function pathOf(request: FastifyRequestLike): string {
+  return request.url.split('?', 1)[0] ?? '/';
+}
+
+function send<Req extends FastifyRequestLike>(
+  adapter: ReturnType<typeof prepareAdapter<Req>>,
+  error: unknown,
+  request: Req,
+  reply: FastifyReplyLike,
+): FastifyReplyLike {
+  const parts = problemParts(error, adapter.forRequest(request, request.method));
+  adapter.log(error, parts.status, { method: request.method, path: pathOf(request) });
+  reply.code(parts.status);
+  for (const [name, value] of Object.entries(parts.responseHeaders)) reply.header(name, value);
+  return parts.body === undefined ? reply.send() : reply.send(parts.body);
+}
+
+/** A handler for `app.setErrorHandler`: every error becomes RFC 9457 problem+json (see `toProblem`). */
+export function errorHandler<Req extends FastifyRequestLike>(
+  options?: FastifyProblemOptions<Req>,
+): (error: unknown, request: Req, reply: FastifyReplyLike) => FastifyReplyLike {
+  const adapter = prepareAdapter(options);
+  return (error, request, reply) => send(adapter, error, request, reply);
+}
+
+/** A handler for `app.setNotFoundHandler`: 404 problem+json. */
+export function notFoundHandler<Req extends FastifyRequestLike>(
+  options?: FastifyProblemOptions<Req>,
+): (request: Req, reply: FastifyReplyLike) => FastifyReplyLike {
+  const adapter = prepareAdapter(options);
+  return (request, reply) =>
+    send(adapter, HttpError.notFound(noRouteDetail(request.method, pathOf(request))), request, reply);
+}
+
+/**
+ * Fastify plugin installing `errorHandler` and `notFoundHandler` on the instance it is registered
+ * on (not encapsulated, like `fastify-plugin` would make it): `app.register(problemPlugin, options)`.
+ */
+export function problemPlugin(
+  instance: FastifyInstanceLike,
+  options: FastifyProblemOptions<FastifyRequestLike>,
+  done: (error?: Error) => void,
+): void {
+  try {
+    instance.setErrorHandler(errorHandler(options) as (error: Error, request: never, reply: never) => unknown);
+    instance.setNotFoundHandler(notFoundHandler(options) as (request: never, reply: never) => unknown);
+    done();
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
+// What fastify-plugin sets: run in the parent's context, so the handlers apply to the whole app.
+Object.defineProperty(problemPlugin, Symbol.for('skip-override'), { value: true });
+Object.defineProperty(problemPlugin, Symbol.for('fastify.display-name'), { value: '@infra/http-status' });
