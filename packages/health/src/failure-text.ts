@@ -17,5 +17,7 @@ function errorCode(error: unknown): string | undefined {
   if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   // AggregateError from a dual-stack connect (`::1` and `127.0.0.1` both refused) keeps the code inside.
   if (error instanceof AggregateError) return errorCode(error.errors[0]);
+  // DOMExceptions carry a numeric code; their name (TimeoutError, AbortError) is the useful part.
+  if (error instanceof DOMException) return error.name;
   return undefined;
 }

@@ -45,12 +45,21 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
   return defineCheck(
     async (signal) => {
       const started = performance.now();
-      const response = await doFetch(target, {
-        method,
-        headers,
-        redirect: 'manual',
-        signal: timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal,
-      });
+      const ownTimeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+      let response: Response;
+      try {
+        response = await doFetch(target, {
+          method,
+          headers,
+          redirect: 'manual',
+          signal: ownTimeout === undefined ? signal : AbortSignal.any([signal, ownTimeout]),
+        });
+      } catch (error) {
+        if (ownTimeout?.aborted && !signal.aborted) {
+          return { status: 'fail', output: `no response within ${timeoutMs} ms` };
+        }
+        throw error;
+      }
       const ms = roundMs(performance.now() - started);
       // Free the connection; the body is not the verdict.
       await response.body?.cancel().catch(() => {});
