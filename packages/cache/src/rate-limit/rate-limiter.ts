@@ -1,0 +1,276 @@
+/**
+ * `createRateLimiter`: checks a key against every rule in one atomic store call, and decides by
+ * policy when the store fails or is slow, so a dead Redis never hangs a request.
+ */
+import { channel } from 'node:diagnostics_channel';
+import { type Clock, systemClock } from '../clock.ts';
+import { type Duration, parseDuration } from '../duration.ts';
+import { CacheError } from '../errors.ts';
+import { memoryRateLimitStore } from './memory-store.ts';
+import { type RateLimitResult, toResult } from './result.ts';
+import { type CompiledRule, compileRules, type RateLimitRule } from './rules.ts';
+import type { RateLimitStore, RateLimitStoreRequest, RateLimitStoreResult } from './store.ts';
+
+/** What to do when the store fails or does not answer within `storeTimeout`. */
+export type StoreErrorPolicy = 'allow' | 'deny' | 'insurance';
+
+/** A pino-shaped logger; only `warn` is used. */
+export interface RateLimiterLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** Options of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** One rule or several; several are checked atomically and a request must pass all of them. */
+  limits: RateLimitRule | readonly RateLimitRule[];
+  /** Where counters live. @default memoryRateLimitStore() */
+  store?: RateLimitStore;
+  /** Prefix of every key this limiter touches; give each limiter its own. @default 'rl:' */
+  prefix?: string;
+  /**
+   * When a request is rejected, block the key for this long (login throttling: 5 failures, then 15
+   * minutes of nothing). Blocked requests are rejected with reason `'blocked'` and consume nothing.
+   * @default 0 (no block)
+   */
+  block?: Duration;
+  /**
+   * What decides when the store throws or exceeds `storeTimeout`: `'allow'` lets the request through,
+   * `'deny'` rejects it, `'insurance'` asks an in-memory limiter with `insuranceLimits` (per process).
+   * @default 'insurance'
+   */
+  onStoreError?: StoreErrorPolicy;
+  /** How long to wait for the store before `onStoreError` decides. @default 500 (ms) */
+  storeTimeout?: Duration;
+  /** Rules of the insurance limiter; with N processes the effective limit is N times these. @default limits */
+  insuranceLimits?: RateLimitRule | readonly RateLimitRule[];
+  /** Time source for the memory stores (the Redis store uses Redis server time). @default systemClock */
+  clock?: Clock;
+  /** Told once when the store starts failing (not on every request). @default undefined */
+  logger?: RateLimiterLogger;
+}
+
+/** Options of one `consume` / `peek`. */
+export interface ConsumeOptions {
+  /** Units this request costs; at most the smallest rule's limit. @default 1 */
+  cost?: number;
+}
+
+/** Counters since the limiter was created. */
+export interface RateLimiterStats {
+  allowed: number;
+  rejected: number;
+  /** Requests decided by `onStoreError` because the store failed or timed out. */
+  storeErrors: number;
+}
+
+/** A rate limiter over one set of rules. */
+export interface RateLimiter {
+  /** Counts `cost` units against `key` if every rule allows them; a rejected request consumes nothing. */
+  consume(key: string, options?: ConsumeOptions): Promise<RateLimitResult>;
+  /** Says what `consume` would answer, consuming nothing. */
+  peek(key: string, options?: ConsumeOptions): Promise<RateLimitResult>;
+  /** Forgets `key`'s counters and lifts its block (e.g. after a successful login). */
+  reset(key: string): Promise<void>;
+  /** Blocks `key` for `duration`: every request is rejected with reason `'blocked'`. */
+  block(key: string, duration: Duration): Promise<void>;
+  /** The compiled rules, in order. */
+  readonly rules: readonly CompiledRule[];
+  stats(): RateLimiterStats;
+  /** Rejects later calls; holds nothing else to release (the store's client is the app's). */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const decisionChannel = channel('infra:cache:rate-limit');
+const storeErrorChannel = channel('infra:cache:rate-limit:store-error');
+const policies: readonly StoreErrorPolicy[] = ['allow', 'deny', 'insurance'];
+
+/**
+ * Creates a rate limiter.
+ *
+ * @example
+ * const limiter = createRateLimiter({
+ *   store: redisRateLimitStore({ client }),
+ *   limits: [
+ *     { algorithm: 'sliding-window', limit: 5, window: '1s' },
+ *     { algorithm: 'sliding-window', limit: 100, window: '1h' },
+ *   ],
+ * });
+ * const result = await limiter.consume(`ip:${ip}`);
+ * if (!result.allowed) // answer 429 with rateLimitHeaders(result)
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
+  const rules = compileRules(options.limits);
+  const store = options.store ?? memoryRateLimitStore();
+  if (typeof store?.evaluate !== 'function') throw invalid('store', 'must be a rate-limit store');
+  const prefix = options.prefix ?? 'rl:';
+  if (typeof prefix !== 'string') throw invalid('prefix', 'must be a string');
+  const blockMs = parseDuration(options.block ?? 0, 'block');
+  const policy = options.onStoreError ?? 'insurance';
+  if (!policies.includes(policy)) throw invalid('onStoreError', `must be one of ${policies.join(', ')}`);
+  const timeoutMs = parseDuration(options.storeTimeout ?? 500, 'storeTimeout');
+  if (timeoutMs < 1) throw invalid('storeTimeout', 'must be at least 1 millisecond');
+  const clock = options.clock ?? systemClock;
+  if (typeof clock?.now !== 'function') throw invalid('clock', 'must have a now() method');
+  const logger = options.logger;
+  const insuranceRules =
+    options.insuranceLimits === undefined ? rules : compileRules(options.insuranceLimits, 'insuranceLimits');
+  const maxCost = Math.min(...rules.map((rule) => rule.limit));
+  // Created lazily: most limiters never need it.
+  let insurance: RateLimitStore | undefined;
+  let storeFailing = false;
+  let closed = false;
+  const counters: RateLimiterStats = { allowed: 0, rejected: 0, storeErrors: 0 };
+
+  function checkKey(key: unknown): string {
+    if (closed) throw new CacheError('ERR_CACHE_CLOSED', 'The rate limiter is closed');
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new CacheError('ERR_CACHE_INVALID_KEY', `A rate-limit key must be a non-empty string, got ${String(key)}`);
+    }
+    return prefix + key;
+  }
+
+  function checkCost(cost: unknown): number {
+    if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1) {
+      throw new CacheError('ERR_CACHE_INVALID_COST', `cost must be a positive integer, got ${String(cost)}`);
+    }
+    if (cost > maxCost) {
+      throw new CacheError(
+        'ERR_CACHE_INVALID_COST',
+        `cost ${cost} exceeds the smallest rule's limit (${maxCost}); such a request could never be allowed`,
+      );
+    }
+    return cost;
+  }
+
+  async function ask(request: RateLimitStoreRequest): Promise<RateLimitStoreResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([store.evaluate(request), timeout]);
+    } catch (error) {
+      throw error instanceof CacheError && error.code === 'ERR_CACHE_RATE_LIMIT_STORE'
+        ? error
+        : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function fallback(request: RateLimitStoreRequest, error: CacheError): Promise<RateLimitResult> {
+    counters.storeErrors++;
+    if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error });
+    if (!storeFailing) {
+      storeFailing = true;
+      logger?.warn({ err: error, policy }, `rate-limit store failing; onStoreError '${policy}' decides until it recovers`);
+    }
+    if (policy === 'insurance') {
+      insurance ??= memoryRateLimitStore();
+      const decision = await insurance.evaluate({ ...request, rules: insuranceRules, now: clock.now() });
+      return { ...toResult(decision, insuranceRules, 'insurance'), error };
+    }
+    const first = rules[0] as CompiledRule;
+    const now = clock.now();
+    if (policy === 'allow') {
+      return {
+        allowed: true,
+        limit: first.limit,
+        remaining: first.limit,
+        resetAt: now,
+        retryAfterMs: 0,
+        decidedAt: now,
+        reason: 'fail-open',
+        rules: [],
+        error,
+      };
+    }
+    // Deny: ask the client to come back after the shortest window (capped at a minute).
+    const retryAfterMs = Math.min(60_000, ...rules.map((rule) => rule.policyWindowMs));
+    return {
+      allowed: false,
+      limit: first.limit,
+      remaining: 0,
+      resetAt: now + retryAfterMs,
+      retryAfterMs,
+      decidedAt: now,
+      reason: 'fail-closed',
+      rules: [],
+      error,
+    };
+  }
+
+  async function run(key: string, cost: number, consume: boolean): Promise<RateLimitResult> {
+    const request: RateLimitStoreRequest = { key, rules, cost, consume, blockMs, now: clock.now() };
+    let result: RateLimitResult;
+    try {
+      result = toResult(await ask(request), rules);
+      storeFailing = false;
+    } catch (error) {
+      result = await fallback(request, error as CacheError);
+    }
+    if (consume) {
+      if (result.allowed) counters.allowed++;
+      else counters.rejected++;
+      if (decisionChannel.hasSubscribers) decisionChannel.publish({ key, cost, result });
+    }
+    return result;
+  }
+
+  async function administer(what: string, action: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        action(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `Could not ${what}: ${message(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const limiter: RateLimiter = {
+    rules,
+    async consume(key, consumeOptions) {
+      return run(checkKey(key), checkCost(consumeOptions?.cost ?? 1), true);
+    },
+    async peek(key, peekOptions) {
+      return run(checkKey(key), checkCost(peekOptions?.cost ?? 1), false);
+    },
+    async reset(key) {
+      const full = checkKey(key);
+      await administer(`reset '${key}'`, () => store.reset(full, rules));
+      await insurance?.reset(full, insuranceRules);
+    },
+    async block(key, duration) {
+      const full = checkKey(key);
+      const ms = parseDuration(duration, 'duration');
+      await administer(`block '${key}'`, () => store.block(full, ms, clock.now()));
+    },
+    stats: () => ({ ...counters }),
+    async close() {
+      closed = true;
+    },
+    [Symbol.asyncDispose]() {
+      return limiter.close();
+    },
+  };
+  return limiter;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function invalid(option: string, problem: string): CacheError {
+  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
+}

@@ -1,0 +1,114 @@
+/**
+ * `redisRateLimitStore`: every rule of a request is read, decided and (only if all allow) written by one
+ * Lua script in one round trip, at Redis server time, so neither concurrent callers nor skewed app
+ * clocks can let more through than the rules say.
+ */
+import { CacheError } from '../errors.ts';
+import type { CompiledRule } from '../rate-limit/rules.ts';
+import type { RateLimitStore, RateLimitStoreResult, RateLimitStoreRuleResult } from '../rate-limit/store.ts';
+import { runScript, type ScriptClient } from './lua-script.ts';
+import { blockScript, evaluateScript } from './rate-limit.lua.ts';
+
+/** What the Redis rate-limit store needs of a client: scripts and `DEL` (an ioredis `Redis` or `Cluster`). */
+export interface RateLimitRedisClient extends ScriptClient {
+  del(...keys: string[]): Promise<number>;
+}
+
+/** Options of {@link redisRateLimitStore}. */
+export interface RedisRateLimitStoreOptions {
+  /**
+   * An ioredis client (or anything with `evalsha`, `eval` and `del`). Create it with
+   * `enableOfflineQueue: false` so that calls fail at once while Redis is down instead of queueing
+   * (and counting later, after `onStoreError` already decided).
+   */
+  client: RateLimitRedisClient;
+  /**
+   * Wrap each subject's part of the keys in `{hash tags}` so that all keys of one request live in one
+   * Redis Cluster slot (required for the one-script check on a cluster; harmless elsewhere).
+   * @default true
+   */
+  hashTags?: boolean;
+  /**
+   * Whose clock decides windows. `'server'` reads Redis `TIME` inside the script, so app servers with
+   * skewed clocks agree. `'client'` uses the limiter's `clock` option instead: for deterministic tests
+   * against a real Redis, or replaying recorded traffic.
+   * @default 'server'
+   */
+  time?: 'server' | 'client';
+}
+
+const algorithmCodes = { 'fixed-window': 'fw', 'sliding-window': 'sw', 'token-bucket': 'tb', gcra: 'gcra' } as const;
+
+/** A rate-limit store on Redis: one `EVALSHA` per check, Redis server time, keys that expire by themselves. */
+export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
+  const client = options?.client;
+  if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function' || typeof client.del !== 'function') {
+    throw invalid('client', 'must be an ioredis client (or have evalsha, eval and del)');
+  }
+  const hashTags = options.hashTags ?? true;
+  if (typeof hashTags !== 'boolean') throw invalid('hashTags', 'must be a boolean');
+  const time = options.time ?? 'server';
+  if (time !== 'server' && time !== 'client') throw invalid('time', "must be 'server' or 'client'");
+
+  // The rule part of ARGV is the same for every call of a limiter: build it once per rules array.
+  const ruleArgsCache = new WeakMap<readonly CompiledRule[], (string | number)[]>();
+  function ruleArgs(rules: readonly CompiledRule[]): (string | number)[] {
+    let args = ruleArgsCache.get(rules);
+    if (args === undefined) {
+      args = [rules.length];
+      for (const rule of rules) args.push(algorithmCodes[rule.algorithm], rule.limit, rule.windowMs, rule.extra);
+      ruleArgsCache.set(rules, args);
+    }
+    return args;
+  }
+
+  const base = (key: string) => (hashTags ? `{${key}}` : key);
+  const blockKey = (key: string) => `${base(key)}:block`;
+  const keysOf = (key: string, rules: readonly CompiledRule[]) => {
+    const prefix = base(key);
+    const keys = [`${prefix}:block`];
+    for (const rule of rules) keys.push(`${prefix}:${rule.id}`);
+    return keys;
+  };
+  const now = (clientNow: number) => (time === 'client' ? clientNow : '');
+
+  return {
+    async evaluate(request) {
+      const reply = await runScript(client, evaluateScript, keysOf(request.key, request.rules), [
+        now(request.now),
+        request.cost,
+        request.consume ? '1' : '0',
+        request.blockMs,
+        ...ruleArgs(request.rules),
+      ]);
+      return parseReply(reply, request.rules.length);
+    },
+    async reset(key, rules) {
+      await client.del(...keysOf(key, rules));
+    },
+    async block(key, ms, clientNow) {
+      await runScript(client, blockScript, [blockKey(key)], [now(clientNow), ms]);
+    },
+  };
+}
+
+function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
+  if (!Array.isArray(reply) || reply.length !== 3 + ruleCount * 4) {
+    throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', 'Unexpected reply from the rate-limit script');
+  }
+  const numbers = reply as number[];
+  const rules: RateLimitStoreRuleResult[] = [];
+  for (let i = 3; i < numbers.length; i += 4) {
+    rules.push({
+      allowed: numbers[i] === 1,
+      remaining: numbers[i + 1] as number,
+      resetAt: numbers[i + 2] as number,
+      retryAfterMs: numbers[i + 3] as number,
+    });
+  }
+  return { allowed: numbers[0] === 1, now: numbers[1] as number, blockedUntil: numbers[2] as number, rules };
+}
+
+function invalid(option: string, problem: string): CacheError {
+  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
+}
