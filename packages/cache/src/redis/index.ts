@@ -1,0 +1,5 @@
+export {
+  type RateLimitRedisClient,
+  type RedisRateLimitStoreOptions,
+  redisRateLimitStore,
+} from './rate-limit-store.ts';
