@@ -19,7 +19,8 @@ export function parseDuration(value: Duration, option: string): number {
     }
     return Math.round(value);
   }
-  if (typeof value !== 'string') throw invalid(option, `must be milliseconds or a string like '5m', got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw invalid(option, `must be milliseconds or a string like '5m', got ${typeof value}`);
   const text = value.trim();
   if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text));
   let total = 0;

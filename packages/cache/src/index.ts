@@ -1,6 +1,29 @@
-export { CacheError, type CacheErrorCode } from './errors.ts';
+// cache
+export type { BusHandlers, BusMessage, BusSubscription, CacheBus } from './bus.ts';
+export {
+  Cache,
+  type CacheStats,
+  createCache,
+  type Factory,
+  type FactoryContext,
+  type SetManyItem,
+} from './cache.ts';
+export type { CircuitState } from './circuit-breaker.ts';
 export { type Clock, systemClock } from './clock.ts';
+export type { CacheEvents } from './core.ts';
+export { channels as cacheChannels } from './diagnostics.ts';
 export { type Duration, parseDuration } from './duration.ts';
+export { CacheError, type CacheErrorCode } from './errors.ts';
+export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory-store.ts';
+export type {
+  CacheLogger,
+  CacheOptions,
+  DistributedOptions,
+  EntryOptions,
+  FactoryTimeouts,
+  GetOrSetOptions,
+  SetOptions,
+} from './options.ts';
 // rate limiter
 export { type RateLimitHeaders, rateLimitHeaders } from './rate-limit/headers.ts';
 export {
@@ -33,3 +56,5 @@ export type {
   RateLimitStoreResult,
   RateLimitStoreRuleResult,
 } from './rate-limit/store.ts';
+export { createSerializer, defaultSerializer, type Serializer, type SerializerOptions } from './serializer.ts';
+export type { EntryDeps, EntryMeta, L1Entry, L1Store, L2Read, L2Record, L2Store, L2Write } from './store.ts';

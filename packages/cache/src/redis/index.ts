@@ -3,3 +3,7 @@ export {
   type RedisRateLimitStoreOptions,
   redisRateLimitStore,
 } from './rate-limit-store.ts';
+// cache
+export type { RedisCommandClient, RedisSubscriberClient } from './client.ts';
+export { type RedisBusOptions, redisBus } from './redis-bus.ts';
+export { type RedisStoreOptions, redisStore } from './redis-store.ts';

@@ -1,0 +1,551 @@
+import { randomUUID } from 'node:crypto';
+import type { CircuitState } from './circuit-breaker.ts';
+import { CacheCore, type CacheEvents, type Found } from './core.ts';
+import { channels } from './diagnostics.ts';
+import type { Duration } from './duration.ts';
+import { parseDuration } from './duration.ts';
+import { CacheError } from './errors.ts';
+import { checkKey, checkNamespace, checkTags, counters } from './keys.ts';
+import { UNAVAILABLE } from './l2-guard.ts';
+import {
+  type CacheOptions,
+  type GetOrSetOptions,
+  type ResolvedDistributed,
+  type ResolvedEntryOptions,
+  resolveDistributed,
+  resolveEntry,
+  resolveOptions,
+  resolveTags,
+  type SetOptions,
+} from './options.ts';
+import type { EntryDeps } from './store.ts';
+
+/** What a factory gets: the stale value, if any, and ways to shape how its result is cached. */
+export interface FactoryContext<T> {
+  /** The key, without namespace. */
+  readonly key: string;
+  /** The expired value being refreshed, when there is one. */
+  readonly stale: T | undefined;
+  /** Caches this result for `ttl` instead of the configured one. */
+  setTtl(ttl: Duration): void;
+  /** Replaces the tags this result is stored with. */
+  setTags(tags: readonly string[]): void;
+  /** Returns the result to the callers without caching it. */
+  skip(): void;
+}
+
+/** Produces the value of a key on a miss. */
+export type Factory<T> = (context: FactoryContext<T>) => T | Promise<T>;
+
+/** One item of {@link Cache.setMany}. */
+export interface SetManyItem<T = unknown> extends SetOptions {
+  key: string;
+  value: T;
+}
+
+/** A snapshot of what the cache has done since it was created (shared by a cache and its namespaces). */
+export interface CacheStats {
+  l1: { kind: string; hits: number; misses: number; items: number; bytes: number } | undefined;
+  l2:
+    | {
+        kind: string;
+        hits: number;
+        misses: number;
+        errors: number;
+        timeouts: number;
+        /** Calls skipped because the circuit was open. */
+        skipped: number;
+        circuit: CircuitState;
+        /** Invalidations waiting to be replayed when L2 returns. */
+        pendingInvalidations: number;
+      }
+    | undefined;
+  bus: { kind: string; published: number; received: number; errors: number; resyncs: number } | undefined;
+  /** Stale values served (grace, soft timeout, hard timeout, failing factory, backoff). */
+  staleServed: number;
+  factoryCalls: number;
+  factoryErrors: number;
+  /** Callers that joined a factory call already in flight in this process. */
+  singleFlightWaits: number;
+  /** Times a process waited for another process's lease (distributed single-flight). */
+  leaseWaits: number;
+  /** True while L2 is considered down. */
+  degraded: boolean;
+}
+
+/**
+ * Creates a cache: memory L1 by default, plus an L2 (e.g. Redis) and a bus for multi-instance set-ups.
+ *
+ * @example
+ * const cache = createCache({ ttl: '1m', grace: '10m' });
+ * const user = await cache.getOrSet(`user:${id}`, () => db.findUser(id), { tags: [`team:${teamId}`] });
+ */
+export function createCache(options: CacheOptions = {}): Cache {
+  const core = new CacheCore(resolveOptions(options));
+  return new Cache(core, core.options.namespacePath, core.options.entry);
+}
+
+/** A cache, or a namespace of one (see {@link Cache.namespace}). Create with {@link createCache}. */
+export class Cache {
+  readonly #core: CacheCore;
+  readonly #path: string;
+  readonly #entry: ResolvedEntryOptions;
+  readonly #removeDeps: readonly string[];
+  readonly #root: boolean;
+
+  /** @internal use {@link createCache} */
+  constructor(core: CacheCore, path: string, entry: ResolvedEntryOptions, root = true) {
+    this.#core = core;
+    this.#path = path;
+    this.#entry = entry;
+    this.#root = root;
+    // An entry depends on the version of every enclosing namespace, so clearing a parent clears its children.
+    const ancestors = [''];
+    for (let i = path.indexOf(':'); i !== -1; i = path.indexOf(':', i + 1)) ancestors.push(path.slice(0, i + 1));
+    this.#removeDeps = ancestors.map(counters.namespace);
+  }
+
+  /** Resolves once the cache listens on its bus (immediately without a bus); call before relying on cross-instance invalidation. */
+  ready(): Promise<void> {
+    return this.#core.ready();
+  }
+
+  /** The fresh value of `key`, or `undefined`. */
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    this.#core.assertOpen();
+    const k = this.#key(key);
+    const found = await this.#core.read(k, this.#deps);
+    if (found !== undefined && found.freshUntil > this.#core.options.clock.now()) return this.#hit(key, found) as T;
+    this.#miss(key);
+    return undefined;
+  }
+
+  /** Fresh values of several keys, in order; L2 is read in one round trip. */
+  async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    this.#core.assertOpen();
+    const full = keys.map((key) => this.#key(key));
+    const core = this.#core;
+    const now = core.options.clock.now();
+    const results: (T | undefined)[] = new Array(full.length).fill(undefined);
+    const missing: number[] = [];
+    full.forEach((k, i) => {
+      const entry = core.l1?.get(k, now);
+      if (entry !== undefined && entry.freshUntil > now) {
+        core.counters.l1Hits++;
+        results[i] = entry.value as T;
+      } else {
+        if (core.l1 !== undefined) core.counters.l1Misses++;
+        missing.push(i);
+      }
+    });
+    if (missing.length > 0 && core.l2 !== undefined) {
+      const reads = await core.l2.run('getMany', (store) => store.getMany(missing.map((i) => full[i] as string)));
+      missing.forEach((index, j) => {
+        const read = reads === UNAVAILABLE ? undefined : reads[j];
+        if (read === undefined) {
+          core.counters.l2Misses++;
+          return;
+        }
+        const found = core.fromL2(full[index] as string, read, this.#deps);
+        if (found.freshUntil > core.options.clock.now()) {
+          core.counters.l2Hits++;
+          results[index] = found.value as T;
+        } else core.counters.l2Misses++;
+      });
+    }
+    return results;
+  }
+
+  /** Whether `key` has a fresh value. */
+  async has(key: string): Promise<boolean> {
+    this.#core.assertOpen();
+    const found = await this.#core.read(this.#key(key), this.#deps);
+    return found !== undefined && found.freshUntil > this.#core.options.clock.now();
+  }
+
+  /** Stores `value` under `key` in every tier and drops it from other instances' L1. */
+  async set<T>(key: string, value: T, options?: SetOptions): Promise<void> {
+    await this.setMany([{ ...options, key, value }]);
+  }
+
+  /** Stores several values; L2 is written in one round trip. */
+  async setMany(items: readonly SetManyItem[]): Promise<void> {
+    this.#core.assertOpen();
+    if (!Array.isArray(items))
+      throw new CacheError('ERR_CACHE_INVALID_OPTION', 'setMany expects an array of { key, value }');
+    const writes = items.map((item, i) => {
+      const key = this.#key(item.key);
+      const entry = resolveEntry(item, this.#entry, items.length > 1 ? `items[${i}].` : '');
+      const tags = resolveTags(item.tags, 'tags');
+      return { key, value: item.value, meta: { ...this.#core.timing(entry), tags }, deps: this.#deps(tags) };
+    });
+    await this.#core.write(writes);
+  }
+
+  /**
+   * The value of `key`, calling `factory` on a miss. Concurrent misses share one factory call;
+   * with `grace`, an expired value is served while one refresh runs in the background.
+   */
+  getOrSet<T>(key: string, factory: Factory<T>, options?: GetOrSetOptions): Promise<T> {
+    try {
+      this.#core.assertOpen();
+      const k = this.#key(key);
+      const l1 = this.#core.l1;
+      if (l1 !== undefined) {
+        // The L1 fast path: no await, no allocation beyond the resolved promise.
+        const now = this.#core.options.clock.now();
+        const entry = l1.get(k, now);
+        if (entry !== undefined && entry.freshUntil > now) {
+          this.#core.counters.l1Hits++;
+          if (channels.hit.hasSubscribers) channels.hit.publish({ key, tier: 'l1', stale: false });
+          return Promise.resolve(entry.value as T);
+        }
+      }
+      if (typeof factory !== 'function')
+        throw new CacheError('ERR_CACHE_INVALID_OPTION', 'getOrSet needs a factory function');
+      return this.#getOrSetSlow(key, k, factory, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Deletes `key` everywhere; true when some tier had it. */
+  async delete(key: string): Promise<boolean> {
+    return (await this.deleteMany([key])) > 0;
+  }
+
+  /** Deletes several keys everywhere (one L2 round trip); resolves with how many existed. */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    this.#core.assertOpen();
+    return this.#core.delete(keys.map((key) => this.#key(key)));
+  }
+
+  /** Marks `key` expired but keeps it for its grace period, so `getOrSet` serves it stale while refreshing. */
+  async expire(key: string): Promise<boolean> {
+    this.#core.assertOpen();
+    const k = this.#key(key);
+    const core = this.#core;
+    const found = await core.read(k, this.#deps);
+    if (found === undefined) return false;
+    const now = core.options.clock.now();
+    const meta = {
+      createdAt: found.createdAt,
+      freshUntil: Math.min(found.freshUntil, now),
+      staleUntil: found.staleUntil,
+      tags: found.tags,
+    };
+    if (meta.staleUntil <= now) return this.delete(key);
+    await core.write([{ key: k, value: found.value, meta, deps: this.#deps(found.tags) }]);
+    return true;
+  }
+
+  /** Deletes every entry carrying any of `tags` (in this namespace): they are gone, grace included. */
+  async deleteByTag(tags: readonly string[]): Promise<void> {
+    this.#core.assertOpen();
+    await this.#core.bump(checkTags(tags).map((tag) => counters.tagRemove(this.#path, tag)));
+  }
+
+  /** Expires every entry carrying any of `tags` (in this namespace): they stay available as stale values for their grace period. */
+  async expireByTag(tags: readonly string[]): Promise<void> {
+    this.#core.assertOpen();
+    await this.#core.bump(checkTags(tags).map((tag) => counters.tagExpire(this.#path, tag)));
+  }
+
+  /** Empties this cache (or namespace, children included) in O(1) by bumping its version; grace values go too. */
+  async clear(): Promise<void> {
+    this.#core.assertOpen();
+    await this.#core.bump([counters.namespace(this.#path)]);
+  }
+
+  /** A child cache whose keys live under `name`; `clear()` on it leaves the rest alone. Shares tiers, bus and stats. */
+  namespace(name: string): Cache {
+    return new Cache(this.#core, `${this.#path}${checkNamespace(name, 'name')}:`, this.#entry, false);
+  }
+
+  /** Listens for `degraded`/`recovered`; returns a function that stops listening. */
+  on<E extends keyof CacheEvents>(event: E, listener: (event: CacheEvents[E]) => void): () => void {
+    if (event !== 'degraded' && event !== 'recovered') {
+      throw new CacheError('ERR_CACHE_INVALID_OPTION', `Unknown cache event "${String(event)}"`);
+    }
+    return this.#core.on(event, listener);
+  }
+
+  /** A snapshot of hits, misses, factory calls, waits and tier health. */
+  stats(): CacheStats {
+    const core = this.#core;
+    const c = core.counters;
+    const l1 = core.l1;
+    const l2 = core.l2;
+    const bus = core.options.bus;
+    return {
+      l1: l1 === undefined ? undefined : { kind: l1.kind, hits: c.l1Hits, misses: c.l1Misses, ...l1.usage() },
+      l2:
+        l2 === undefined
+          ? undefined
+          : {
+              kind: l2.store.kind,
+              hits: c.l2Hits,
+              misses: c.l2Misses,
+              ...l2.counts,
+              circuit: l2.state,
+              pendingInvalidations: l2.pending,
+            },
+      bus:
+        bus === undefined
+          ? undefined
+          : {
+              kind: bus.kind,
+              published: c.busPublished,
+              received: c.busReceived,
+              errors: c.busErrors,
+              resyncs: c.busResyncs,
+            },
+      staleServed: c.staleServed,
+      factoryCalls: c.factoryCalls,
+      factoryErrors: c.factoryErrors,
+      singleFlightWaits: c.singleFlightWaits,
+      leaseWaits: c.leaseWaits,
+      degraded: l2?.degraded ?? false,
+    };
+  }
+
+  /**
+   * Stops listening on the bus and waits for background refreshes. Clients passed in (Redis) are
+   * the caller's to close. On a namespace this is a no-op: close the root cache.
+   */
+  async close(): Promise<void> {
+    if (this.#root) await this.#core.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  readonly #deps = (tags: readonly string[]): EntryDeps => ({
+    remove:
+      tags.length === 0
+        ? this.#removeDeps
+        : [...this.#removeDeps, ...tags.map((t) => counters.tagRemove(this.#path, t))],
+    expire: tags.map((t) => counters.tagExpire(this.#path, t)),
+  });
+
+  #key(key: string): string {
+    return this.#path + checkKey(key);
+  }
+
+  #hit(key: string, found: Found): unknown {
+    if (channels.hit.hasSubscribers) channels.hit.publish({ key, tier: found.tier, stale: false });
+    return found.value;
+  }
+
+  #miss(key: string): void {
+    if (channels.miss.hasSubscribers) channels.miss.publish({ key });
+  }
+
+  #served(key: string, value: unknown, reason: string): unknown {
+    this.#core.counters.staleServed++;
+    if (channels.stale.hasSubscribers) channels.stale.publish({ key, reason });
+    return value;
+  }
+
+  async #getOrSetSlow<T>(
+    key: string,
+    k: string,
+    factory: Factory<T>,
+    options: GetOrSetOptions | undefined,
+  ): Promise<T> {
+    const core = this.#core;
+    const call = this.#callOptions(options);
+    const found = await core.read(k, this.#deps);
+    const now = core.options.clock.now();
+    if (found !== undefined && found.freshUntil > now) return this.#hit(key, found) as T;
+    this.#miss(key);
+    if (found === undefined) return this.#await(key, this.#flight(key, k, factory, call, undefined), call);
+
+    // A stale value is at hand: refresh once in the background, serve stale per the timeouts.
+    const until = core.backoff.get(k);
+    if (until !== undefined && until > now) return this.#served(key, found.value, 'backoff') as T;
+    const refresh = this.#flight(key, k, factory, call, found.value as T);
+    const guarded = refresh.catch((error: unknown) => {
+      core.backoff.set(k, core.options.clock.now() + core.options.failureBackoff);
+      core.options.logger?.warn({ err: error, key }, 'cache factory failed; serving the stale value');
+      return STALE;
+    });
+    core.track(guarded);
+    if (call.soft === 0) return this.#served(key, found.value, 'grace') as T;
+    // A hard timeout shorter than the soft one wins, and may be told to throw rather than serve stale.
+    const hardFirst = call.hard !== undefined && call.hard < call.soft;
+    const outcome = await raceTimeout(guarded, hardFirst ? (call.hard as number) : call.soft);
+    if (outcome === TIMEOUT) {
+      if (hardFirst && !call.staleOnHardTimeout) throw this.#timeoutError(key, call.hard as number);
+      return this.#served(key, found.value, hardFirst ? 'hard-timeout' : 'soft-timeout') as T;
+    }
+    if (outcome === STALE) return this.#served(key, found.value, 'factory-error') as T;
+    return outcome as T;
+  }
+
+  async #await<T>(key: string, flight: Promise<T>, call: CallOptions): Promise<T> {
+    if (call.hard === undefined) return flight;
+    const outcome = await raceTimeout(flight, call.hard);
+    if (outcome !== TIMEOUT) return outcome as T;
+    throw this.#timeoutError(key, call.hard);
+  }
+
+  #timeoutError(key: string, ms: number): CacheError {
+    return new CacheError('ERR_CACHE_FACTORY_TIMEOUT', `The factory for "${key}" did not finish within ${ms} ms`, {
+      status: 504,
+    });
+  }
+
+  /** Joins the factory call in flight for `k`, or starts one: one call per key per cache, whatever the number of callers. */
+  #flight<T>(key: string, k: string, factory: Factory<T>, call: CallOptions, stale: T | undefined): Promise<T> {
+    const core = this.#core;
+    const existing = core.flights.get(k);
+    if (existing !== undefined) {
+      core.counters.singleFlightWaits++;
+      if (channels.wait.hasSubscribers) channels.wait.publish({ key });
+      return existing as Promise<T>;
+    }
+    const flight = this.#produce(key, k, factory, call, stale);
+    core.flights.set(k, flight);
+    const forget = (): void => {
+      if (core.flights.get(k) === flight) core.flights.delete(k);
+    };
+    flight.then(forget, forget);
+    // A hard timeout may leave nobody awaiting the flight; its failure is logged, not unhandled.
+    core.track(flight.catch(() => {}));
+    return flight;
+  }
+
+  async #produce<T>(key: string, k: string, factory: Factory<T>, call: CallOptions, stale: T | undefined): Promise<T> {
+    const core = this.#core;
+    let lease: string | undefined;
+    if (call.distributed !== undefined && core.l2 !== undefined) {
+      const outcome = await this.#lease(k, call.distributed);
+      if ('value' in outcome) return outcome.value as T;
+      lease = outcome.token;
+    }
+    try {
+      let ttl: number | undefined;
+      let tags = call.tags;
+      let skipped = false;
+      const context: FactoryContext<T> = {
+        key,
+        stale,
+        setTtl: (value) => {
+          ttl = parseDuration(value, 'ctx.setTtl');
+          if (ttl <= 0)
+            throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "ctx.setTtl": must be more than 0');
+        },
+        setTags: (value) => {
+          tags = checkTags(value, 'ctx.setTags');
+        },
+        skip: () => {
+          skipped = true;
+        },
+      };
+      core.counters.factoryCalls++;
+      const started = performance.now();
+      let value: T;
+      try {
+        value = await factory(context);
+      } catch (error) {
+        core.counters.factoryErrors++;
+        if (channels.factory.hasSubscribers)
+          channels.factory.publish({ key, durationMs: performance.now() - started, error });
+        throw error;
+      }
+      if (channels.factory.hasSubscribers) channels.factory.publish({ key, durationMs: performance.now() - started });
+      if (!skipped && !core.closed) {
+        const entry = ttl === undefined ? call.entry : { ...call.entry, ttl };
+        await core.write([{ key: k, value, meta: { ...core.timing(entry), tags }, deps: this.#deps(tags) }]);
+      }
+      return value;
+    } finally {
+      if (lease !== undefined) {
+        const token = lease;
+        await core.l2?.run('releaseLease', (store) => store.releaseLease(k, token));
+      }
+    }
+  }
+
+  /**
+   * Distributed single-flight: take the key's lease, or wait for whoever holds it to write the value.
+   * Waiters wake on the holder's bus message (or poll with backoff without a bus) and give up after `wait`.
+   */
+  async #lease(k: string, distributed: ResolvedDistributed): Promise<{ value: unknown } | { token?: string }> {
+    const core = this.#core;
+    const l2 = core.l2;
+    if (l2 === undefined) return {};
+    const token = randomUUID();
+    const deadline = core.options.clock.now() + distributed.wait;
+    let delay = 10;
+    for (;;) {
+      const taken = await l2.run('acquireLease', (store) => store.acquireLease(k, token, distributed.leaseTtl));
+      if (taken === UNAVAILABLE) return {};
+      const fresh = await this.#freshInL2(k);
+      if (fresh !== undefined) {
+        if (taken) await l2.run('releaseLease', (store) => store.releaseLease(k, token));
+        return fresh;
+      }
+      if (taken) return { token };
+      if (core.options.clock.now() >= deadline || core.closed) return {};
+      core.counters.leaseWaits++;
+      await core.waitForKey(k, delay);
+      delay = Math.min(delay * 2, 200);
+    }
+  }
+
+  async #freshInL2(k: string): Promise<{ value: unknown } | undefined> {
+    const core = this.#core;
+    const reads = await core.l2?.run('get', (store) => store.getMany([k]));
+    const read = reads === UNAVAILABLE ? undefined : reads?.[0];
+    if (read === undefined) return undefined;
+    const found = core.fromL2(k, read, this.#deps);
+    return found.freshUntil > core.options.clock.now() ? { value: found.value } : undefined;
+  }
+
+  #callOptions(options: GetOrSetOptions | undefined): CallOptions {
+    const o = this.#core.options;
+    if (options === undefined) {
+      return {
+        entry: this.#entry,
+        tags: [],
+        soft: o.soft,
+        hard: o.hard,
+        staleOnHardTimeout: o.staleOnHardTimeout,
+        distributed: o.distributed,
+      };
+    }
+    const soft = options.timeouts?.soft;
+    const hard = options.timeouts?.hard;
+    return {
+      entry: resolveEntry(options, this.#entry, ''),
+      tags: resolveTags(options.tags, 'tags'),
+      soft: soft === undefined ? o.soft : parseDuration(soft, 'timeouts.soft'),
+      hard: hard === undefined ? o.hard : parseDuration(hard, 'timeouts.hard'),
+      staleOnHardTimeout: options.staleOnHardTimeout ?? o.staleOnHardTimeout,
+      distributed: resolveDistributed(options.distributed, o.distributed, 'distributed'),
+    };
+  }
+}
+
+interface CallOptions {
+  entry: ResolvedEntryOptions;
+  tags: readonly string[];
+  soft: number;
+  hard: number | undefined;
+  staleOnHardTimeout: boolean;
+  distributed: ResolvedDistributed | undefined;
+}
+
+const TIMEOUT: unique symbol = Symbol('timeout');
+const STALE: unique symbol = Symbol('stale');
+
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMEOUT);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import type { BusMessage, BusSubscription } from './bus.ts';
+import { channels } from './diagnostics.ts';
+import { CacheError } from './errors.ts';
+import { counters } from './keys.ts';
+import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
+import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
+import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Write } from './store.ts';
+
+/** A value found in a tier, with its timing. */
+export interface Found extends EntryMeta {
+  value: unknown;
+  tier: 'l1' | 'l2';
+}
+
+/** What the core counts; `Cache.stats()` adds sizes and states. */
+export interface Counters {
+  l1Hits: number;
+  l1Misses: number;
+  l2Hits: number;
+  l2Misses: number;
+  staleServed: number;
+  factoryCalls: number;
+  factoryErrors: number;
+  singleFlightWaits: number;
+  leaseWaits: number;
+  busPublished: number;
+  busReceived: number;
+  busErrors: number;
+  busResyncs: number;
+}
+
+/** The events a cache emits. */
+export interface CacheEvents {
+  /** L2 stopped answering; the cache serves from L1 and factories until it returns. */
+  degraded: { error: unknown };
+  /** L2 answers again. */
+  recovered: Record<string, never>;
+}
+
+type Listener<E extends keyof CacheEvents> = (event: CacheEvents[E]) => void;
+
+/**
+ * State shared by a cache and all its namespaces: tiers, L2 guard, bus, in-flight factories,
+ * waiters and counters. One core per `createCache` call, so two caches never share a single-flight map.
+ */
+export class CacheCore {
+  readonly options: ResolvedOptions;
+  readonly l1: L1Store | undefined;
+  readonly l2: L2Guard | undefined;
+  readonly id = randomUUID();
+  readonly flights = new Map<string, Promise<unknown>>();
+  /** Keys whose factory failed recently: serve stale until then. */
+  readonly backoff = new Map<string, number>();
+  readonly counters: Counters = {
+    l1Hits: 0,
+    l1Misses: 0,
+    l2Hits: 0,
+    l2Misses: 0,
+    staleServed: 0,
+    factoryCalls: 0,
+    factoryErrors: 0,
+    singleFlightWaits: 0,
+    leaseWaits: 0,
+    busPublished: 0,
+    busReceived: 0,
+    busErrors: 0,
+    busResyncs: 0,
+  };
+  readonly #reads = new Map<string, Promise<Found | undefined>>();
+  readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = { degraded: new Set(), recovered: new Set() };
+  readonly #background = new Set<Promise<unknown>>();
+  readonly #subscription: BusSubscription | undefined;
+  /** When too many invalidations missed L2, everything in L2 is invalidated on recovery instead. */
+  readonly #overflow = (): Promise<unknown> => this.l2?.store.bump([counters.namespace('')]) ?? Promise.resolve();
+  closed = false;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.l1 = options.l1;
+    this.l2 =
+      options.l2 === undefined
+        ? undefined
+        : new L2Guard({
+            store: options.l2,
+            timeout: options.l2Timeout,
+            clock: options.clock,
+            breaker: options.breaker,
+            logger: options.logger,
+            events: {
+              degraded: (error) => this.#emit('degraded', { error }),
+              recovered: () => this.#emit('recovered', {}),
+            },
+          });
+    this.#subscription = this.#subscribe();
+  }
+
+  /** Resolves once the bus subscription is live (immediately without a bus). */
+  ready(): Promise<void> {
+    return this.#subscription?.ready ?? Promise.resolve();
+  }
+
+  on<E extends keyof CacheEvents>(event: E, listener: Listener<E>): () => void {
+    const set = this.#listeners[event] as Set<Listener<E>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new CacheError('ERR_CACHE_CLOSED', 'The cache is closed');
+  }
+
+  /** Looks `key` up in L1, then L2; an L2 value is copied into L1. Stale values are returned too (check `freshUntil`). */
+  async read(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
+    const now = this.options.clock.now();
+    let found: Found | undefined;
+    if (this.l1 !== undefined) {
+      const entry = this.l1.get(key, now);
+      if (entry !== undefined) {
+        found = { ...entry, tier: 'l1' };
+        if (entry.freshUntil > now) {
+          this.counters.l1Hits++;
+          return found;
+        }
+      }
+      this.counters.l1Misses++;
+    }
+    if (this.l2 === undefined) return found;
+    const fromL2 = await this.#readL2(key, deps);
+    // Prefer whichever copy is newer; L1 may hold a value L2 lost in a restart.
+    return fromL2 === undefined || (found !== undefined && found.createdAt > fromL2.createdAt) ? found : fromL2;
+  }
+
+  /** One L2 read per key at a time: concurrent misses share the round trip as they share the factory. */
+  #readL2(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
+    const pending = this.#reads.get(key);
+    if (pending !== undefined) return pending;
+    const read = this.#readL2Once(key, deps);
+    this.#reads.set(key, read);
+    const forget = (): void => {
+      this.#reads.delete(key);
+    };
+    read.then(forget, forget);
+    return read;
+  }
+
+  async #readL2Once(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
+    const reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key]));
+    const read = reads === UNAVAILABLE ? undefined : reads[0];
+    if (read === undefined) {
+      this.counters.l2Misses++;
+      return undefined;
+    }
+    const found = this.fromL2(key, read, deps);
+    if (found.freshUntil > this.options.clock.now()) this.counters.l2Hits++;
+    else this.counters.l2Misses++;
+    return found;
+  }
+
+  /** Decodes an L2 read and copies it into L1. */
+  fromL2(key: string, read: L2Read, deps: (tags: readonly string[]) => EntryDeps): Found {
+    const now = this.options.clock.now();
+    const value = this.options.serializer.deserialize(read.payload);
+    const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
+    const meta = { createdAt: read.createdAt, freshUntil, staleUntil: read.staleUntil, tags: read.tags };
+    this.l1?.set(key, { ...meta, value }, deps(read.tags));
+    return { ...meta, value, tier: 'l2' };
+  }
+
+  /** Entry timing for a write made now. */
+  timing(entry: ResolvedEntryOptions): { createdAt: number; freshUntil: number; staleUntil: number } {
+    const createdAt = this.options.clock.now();
+    const ttl = entry.jitter > 0 ? Math.max(1, Math.round(entry.ttl * (1 - Math.random() * entry.jitter))) : entry.ttl;
+    return { createdAt, freshUntil: createdAt + ttl, staleUntil: createdAt + ttl + entry.grace };
+  }
+
+  /** Writes entries to L1 and L2 (one round trip), then tells other instances. Serialisation errors throw. */
+  async write(items: readonly { key: string; value: unknown; meta: EntryMeta; deps: EntryDeps }[]): Promise<void> {
+    const writes: L2Write[] =
+      this.l2 === undefined
+        ? []
+        : items.map(({ key, value, meta, deps }) => ({
+            key,
+            record: { ...meta, payload: this.options.serializer.serialize(value) },
+            deps,
+            ttlMs: Math.max(1, meta.staleUntil - meta.createdAt),
+          }));
+    for (const { key, value, meta, deps } of items) {
+      this.l1?.set(key, { ...meta, value }, deps);
+      this.backoff.delete(key);
+    }
+    if (this.l2 !== undefined && writes.length > 0) {
+      const written = await this.l2.run('set', (store) => store.setMany(writes));
+      if (written === UNAVAILABLE) {
+        // L2 may still hold the value this write replaced: delete it there once L2 is back.
+        const keys = writes.map((w) => w.key);
+        await this.l2.invalidate('delete', (store) => store.delete(keys), this.#overflow);
+      }
+    }
+    this.publish({ keys: items.map((i) => i.key) });
+  }
+
+  /** Deletes keys from every tier and from other instances' L1. */
+  async delete(keys: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const key of keys) if (this.l1?.delete(key) === true) removed++;
+    if (this.l2 !== undefined) {
+      let fromL2 = 0;
+      await this.l2.invalidate(
+        'delete',
+        async (store) => {
+          fromL2 = await store.delete(keys);
+        },
+        this.#overflow,
+      );
+      removed = Math.max(removed, fromL2);
+    }
+    this.publish({ keys });
+    return removed;
+  }
+
+  /** Bumps version counters everywhere: the O(1) invalidation behind clear() and tags. */
+  async bump(names: readonly string[]): Promise<void> {
+    this.l1?.bump(names);
+    if (this.l2 !== undefined) {
+      await this.l2.invalidate('bump', (store) => store.bump(names), this.#overflow);
+    }
+    this.publish({ counters: names });
+  }
+
+  /** Sends an invalidation to other instances without waiting (publish failures are counted and logged). */
+  publish(message: Omit<BusMessage, 'source'>): void {
+    const bus = this.options.bus;
+    if (bus === undefined) return;
+    this.counters.busPublished++;
+    this.track(
+      bus.publish({ source: this.id, ...message }).catch((error: unknown) => {
+        this.counters.busErrors++;
+        this.options.logger?.warn({ err: error }, 'cache bus publish failed');
+      }),
+    );
+  }
+
+  /** Resolves when `key` is written by another instance, or after `ms`. */
+  waitForKey(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.#waiters.get(key);
+      if (set === undefined) {
+        set = new Set();
+        this.#waiters.set(key, set);
+      }
+      const waiters = set;
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiters.add(done);
+    });
+  }
+
+  /** Keeps a background promise referenced until it settles, so close() can wait for it. */
+  track(promise: Promise<unknown>): void {
+    this.#background.add(promise);
+    void promise.finally(() => this.#background.delete(promise));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
+    await Promise.allSettled([...this.#background]);
+    await this.#subscription?.stop();
+  }
+
+  #subscribe(): BusSubscription | undefined {
+    return this.options.bus?.subscribe({
+      message: (message) => this.#onMessage(message),
+      resync: () => {
+        this.counters.busResyncs++;
+        this.l1?.clear();
+      },
+      error: (error) => {
+        this.counters.busErrors++;
+        this.options.logger?.warn({ err: error }, 'cache bus error');
+      },
+    });
+  }
+
+  #onMessage(message: BusMessage): void {
+    if (message.source === this.id || this.closed) return;
+    this.counters.busReceived++;
+    if (message.counters !== undefined) this.l1?.bump(message.counters);
+    if (message.keys !== undefined) {
+      for (const key of message.keys) {
+        this.l1?.delete(key);
+        const waiters = this.#waiters.get(key);
+        if (waiters !== undefined) for (const wake of [...waiters]) wake();
+      }
+    }
+    if (channels.bus.hasSubscribers) channels.bus.publish({ keys: message.keys, counters: message.counters });
+  }
+
+  #emit<E extends keyof CacheEvents>(event: E, payload: CacheEvents[E]): void {
+    for (const listener of this.#listeners[event] as Set<Listener<E>>) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.options.logger?.error({ err: error, event }, 'cache event listener threw');
+      }
+    }
+  }
+}
