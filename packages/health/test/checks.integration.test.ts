@@ -1,0 +1,163 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { postgres, redis } from '@infra/testkit';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHealth, type Health, postgresCheck, redisCheck } from '../src/index.ts';
+import { validateHealthResponse } from './health-json-validator.ts';
+
+const realRedis = await redis();
+const realPostgres = await postgres();
+
+const cleanup: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+const timeoutMs = 300;
+/** Generous: the point is "does not hang", not how fast. */
+const margin = 1_500;
+
+function health(): Health {
+  const h = createHealth({ showDetails: 'always', timeoutMs, cacheTtlMs: 0 });
+  cleanup.push(() => h.close());
+  return h;
+}
+
+/** A port nothing listens on: bind, note the port, close. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A server that accepts connections and never says a word: a connection that never comes up. Its cleanup is
+ * registered last so it runs first: clients waiting on it (pool.end()) only settle once it hangs up.
+ */
+async function blackHole(): Promise<{ port: number; close(): Promise<unknown> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(resolve);
+      }),
+  };
+}
+
+async function timed(h: Health) {
+  const started = performance.now();
+  const answer = await h.respond('readiness');
+  const elapsed = performance.now() - started;
+  expect(
+    validateHealthResponse({ status: answer.status, contentType: answer.headers['content-type'], body: answer.body }),
+  ).toEqual([]);
+  return { answer, report: answer.report, elapsed };
+}
+
+describe('postgresCheck against real PostgreSQL', () => {
+  it('passes through a pool and a client, reporting the round-trip time', async () => {
+    const h = health();
+    h.register('pool', postgresCheck(realPostgres.pool()));
+    h.register('client', postgresCheck(realPostgres.client));
+    const { answer, report } = await timed(h);
+    expect(answer.status).toBe(200);
+    for (const check of report.checks) {
+      expect(check).toMatchObject({ status: 'pass', observedUnit: 'ms', componentType: 'datastore' });
+      expect(check.observedValue).toBeGreaterThan(0);
+    }
+  });
+
+  it('fails against a closed port within the timeout', async () => {
+    const port = await closedPort();
+    const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
+    cleanup.push(() => pool.end());
+    const h = health();
+    h.register('db', postgresCheck(pool));
+    const { answer, report, elapsed } = await timed(h);
+    expect(answer.status).toBe(503);
+    expect(report.checks[0]).toMatchObject({ status: 'fail', output: 'check failed (ECONNREFUSED)' });
+    expect(elapsed).toBeLessThan(timeoutMs + margin);
+  });
+
+  it('fails within the timeout when the connection never comes up', async () => {
+    const hole = await blackHole();
+    const port = hole.port;
+    const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
+    pool.on('error', () => {});
+    cleanup.push(() => pool.end().catch(() => {}));
+    // A client that was never connected queues its queries forever.
+    const neverConnected = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
+    cleanup.push(hole.close);
+    const h = health();
+    h.register('pool', postgresCheck(pool));
+    h.register('client', postgresCheck(neverConnected));
+    h.register('real', postgresCheck(realPostgres.client));
+    const { answer, report, elapsed } = await timed(h);
+    expect(answer.status).toBe(503);
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
+      ['pool', 'fail'],
+      ['client', 'fail'],
+      ['real', 'pass'],
+    ]);
+    expect(report.checks[0]?.output).toBe(`check "pool" timed out after ${timeoutMs} ms`);
+    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 5);
+    expect(elapsed).toBeLessThan(timeoutMs + margin);
+  });
+});
+
+describe('redisCheck against real Redis', () => {
+  it('passes, reporting the PING time', async () => {
+    const h = health();
+    h.register('redis', redisCheck(realRedis.client));
+    const { answer, report } = await timed(h);
+    expect(answer.status).toBe(200);
+    expect(report.checks[0]).toMatchObject({ status: 'pass', key: 'redis:responseTime', observedUnit: 'ms' });
+  });
+
+  it('fails against a closed port within the timeout (ioredis keeps retrying; the timeout decides)', async () => {
+    const port = await closedPort();
+    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: false });
+    client.on('error', () => {});
+    cleanup.push(() => client.disconnect());
+    const h = health();
+    h.register('redis', redisCheck(client));
+    const { answer, report, elapsed } = await timed(h);
+    expect(answer.status).toBe(503);
+    expect(report.checks[0]?.status).toBe('fail');
+    expect(elapsed).toBeLessThan(timeoutMs + margin);
+  });
+
+  it('fails within the timeout when the connection never comes up', async () => {
+    const hole = await blackHole();
+    const client = new Redis({ host: '127.0.0.1', port: hole.port });
+    client.on('error', () => {});
+    cleanup.push(() => client.disconnect(), hole.close);
+    const h = health();
+    h.register('redis', redisCheck(client));
+    h.register('real', redisCheck(realRedis.client));
+    const { report, elapsed } = await timed(h);
+    expect(report.checks.map((c) => c.status)).toEqual(['fail', 'pass']);
+    expect(report.checks[0]?.output).toBe(`check "redis" timed out after ${timeoutMs} ms`);
+    expect(elapsed).toBeLessThan(timeoutMs + margin);
+  });
+
+  it('fails at once for a client that was closed', async () => {
+    const client = await realRedis.connect();
+    await client.quit();
+    const h = health();
+    h.register('redis', redisCheck(client));
+    const { report, elapsed } = await timed(h);
+    expect(report.checks[0]?.status).toBe('fail');
+    expect(elapsed).toBeLessThan(timeoutMs);
+  });
+});
