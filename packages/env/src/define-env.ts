@@ -63,7 +63,16 @@ export function defineEnv<S extends EnvSchema>(schema: S, options: DefineEnvOpti
   }
   const files = readDotenvFiles(options.files ?? [], options.cwd ?? process.cwd());
   const recordName = options.sourceName ?? (options.env === undefined ? 'process.env' : 'env');
-  return resolve(schema, [recordLayer(record, recordName), ...files.reverse().map(fileLayer)], options);
+  // Highest precedence first; files that do not exist are named too, since that is often the mistake.
+  const loaded = new Set(files.map((file) => file.name));
+  const searched = [
+    recordName,
+    ...(options.files ?? [])
+      .map((file) => (typeof file === 'string' ? file : file.path))
+      .reverse()
+      .map((name) => (loaded.has(name) ? name : `${name} (not found)`)),
+  ];
+  return resolve(schema, [recordLayer(record, recordName), ...files.reverse().map(fileLayer)], options, searched);
 }
 
 /**
@@ -80,7 +89,8 @@ export function parseEnv<S extends EnvSchema>(
   if (typeof record !== 'object' || record === null) {
     throw new EnvError('ERR_ENV_INVALID_OPTION', 'parseEnv(): the record must be an object of strings');
   }
-  return resolve(schema, [recordLayer(record, options.sourceName ?? 'env')], options);
+  const name = options.sourceName ?? 'env';
+  return resolve(schema, [recordLayer(record, name)], options, [name]);
 }
 
 function recordLayer(record: Readonly<Record<string, string | undefined>>, name: string): Layer {
@@ -166,7 +176,12 @@ function checkDefaults(schema: EnvSchema, defaults: unknown): Record<string, Rec
   return defaults as Record<string, Record<string, unknown>>;
 }
 
-function resolve<S extends EnvSchema>(schema: S, layers: readonly Layer[], options: ParseEnvOptions<S>): Env<S> {
+function resolve<S extends EnvSchema>(
+  schema: S,
+  layers: readonly Layer[],
+  options: ParseEnvOptions<S>,
+  searchedNames: readonly string[],
+): Env<S> {
   checkSchema(schema);
   const defaults = checkDefaults(schema, options.defaults);
   const emptyAsMissing = options.emptyAsMissing ?? true;
@@ -180,7 +195,7 @@ function resolve<S extends EnvSchema>(schema: S, layers: readonly Layer[], optio
   };
   const nodeEnvFound = options.nodeEnv === undefined ? lookup('NODE_ENV') : undefined;
   const nodeEnv = options.nodeEnv ?? nodeEnvFound?.value ?? 'development';
-  const searched = layers.map((layer) => layer.name).join(', ');
+  const searched = searchedNames.join(', ');
 
   const env: Record<string, unknown> = {};
   const origins = new Map<string, ValueOrigin>();
