@@ -19,12 +19,13 @@ export function manualClock(start = T0) {
   };
 }
 
-export function rateLimitConformance(name: string, makeStore: () => RateLimitStore): void {
+export function rateLimitConformance(name: string, makeStore: () => RateLimitStore, prefix = 'rl:'): void {
   let keys = 0;
   function setup(limits: RateLimitRule | RateLimitRule[], extra: { block?: number } = {}) {
     const clock = manualClock();
     const limiter = createRateLimiter({
       store: makeStore(),
+      prefix,
       limits,
       clock,
       onStoreError: 'deny',

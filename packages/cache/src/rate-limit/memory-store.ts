@@ -56,7 +56,8 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   }
 
   function evaluate(request: RateLimitStoreRequest): RateLimitStoreResult {
-    const { key, rules, now } = request;
+    const { rules, now } = request;
+    const key = request.prefix + request.key;
     const states = rules.map((rule) => read(ruleKey(key, rule), now)?.state);
     const blockedUntil = read(blockKey(key), now)?.expiresAt ?? 0;
     const writes = decide(request, states, blockedUntil);
@@ -76,11 +77,13 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     async evaluate(request) {
       return evaluate(request);
     },
-    async reset(key, rules) {
+    async reset(prefix, subject, rules) {
+      const key = prefix + subject;
       for (const rule of rules) entries.delete(ruleKey(key, rule));
       entries.delete(blockKey(key));
     },
-    async block(key, ms, now) {
+    async block(prefix, subject, ms, now) {
+      const key = prefix + subject;
       const current = read(blockKey(key), now)?.expiresAt ?? 0;
       entries.set(blockKey(key), { state: [], expiresAt: Math.max(current, now + ms) });
     },

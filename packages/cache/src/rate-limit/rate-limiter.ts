@@ -128,7 +128,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (typeof key !== 'string' || key.length === 0) {
       throw new CacheError('ERR_CACHE_INVALID_KEY', `A rate-limit key must be a non-empty string, got ${String(key)}`);
     }
-    return prefix + key;
+    return key;
   }
 
   function checkCost(cost: unknown): number {
@@ -206,7 +206,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   async function run(key: string, cost: number, consume: boolean): Promise<RateLimitResult> {
-    const request: RateLimitStoreRequest = { key, rules, cost, consume, blockMs, now: clock.now() };
+    const request: RateLimitStoreRequest = { prefix, key, rules, cost, consume, blockMs, now: clock.now() };
     let result: RateLimitResult;
     try {
       result = toResult(await ask(request), rules);
@@ -247,14 +247,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       return run(checkKey(key), checkCost(peekOptions?.cost ?? 1), false);
     },
     async reset(key) {
-      const full = checkKey(key);
-      await administer(`reset '${key}'`, () => store.reset(full, rules));
-      await insurance?.reset(full, insuranceRules);
+      checkKey(key);
+      await administer(`reset '${key}'`, () => store.reset(prefix, key, rules));
+      await insurance?.reset(prefix, key, insuranceRules);
     },
     async block(key, duration) {
-      const full = checkKey(key);
+      checkKey(key);
       const ms = parseDuration(duration, 'duration');
-      await administer(`block '${key}'`, () => store.block(full, ms, clock.now()));
+      await administer(`block '${key}'`, () => store.block(prefix, key, ms, clock.now()));
     },
     stats: () => ({ ...counters }),
     async close() {

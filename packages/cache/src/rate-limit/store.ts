@@ -9,7 +9,9 @@ import type { CompiledRule } from './rules.ts';
 
 /** One check of one subject against all of a limiter's rules. */
 export interface RateLimitStoreRequest {
-  /** The subject's key, already prefixed by the limiter. */
+  /** The limiter's prefix; stores put it in front of every key they touch. */
+  prefix: string;
+  /** The subject's key, as given to the limiter. */
   key: string;
   rules: readonly CompiledRule[];
   /** Units the request costs (a positive integer). */
@@ -47,9 +49,9 @@ export interface RateLimitStore {
   /** Evaluates every rule atomically; records `cost` on all of them only if all allow and `consume` is set. */
   evaluate(request: RateLimitStoreRequest): Promise<RateLimitStoreResult>;
   /** Forgets the key's counters for these rules and lifts any block. */
-  reset(key: string, rules: readonly CompiledRule[]): Promise<void>;
+  reset(prefix: string, key: string, rules: readonly CompiledRule[]): Promise<void>;
   /** Blocks the key until `now + ms` (or extends a shorter block). */
-  block(key: string, ms: number, now: number): Promise<void>;
+  block(prefix: string, key: string, ms: number, now: number): Promise<void>;
 }
 
 /** What a store must write after a decision. */

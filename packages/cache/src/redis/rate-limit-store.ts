@@ -62,19 +62,19 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
     return args;
   }
 
-  const base = (key: string) => (hashTags ? `{${key}}` : key);
-  const blockKey = (key: string) => `${base(key)}:block`;
-  const keysOf = (key: string, rules: readonly CompiledRule[]) => {
-    const prefix = base(key);
-    const keys = [`${prefix}:block`];
-    for (const rule of rules) keys.push(`${prefix}:${rule.id}`);
+  // `rl:{user-1}:block`, `rl:{user-1}:sw:100:60000`: the tag keeps one subject's keys in one slot.
+  const base = (prefix: string, key: string) => (hashTags ? `${prefix}{${key}}` : prefix + key);
+  const keysOf = (prefix: string, key: string, rules: readonly CompiledRule[]) => {
+    const subject = base(prefix, key);
+    const keys = [`${subject}:block`];
+    for (const rule of rules) keys.push(`${subject}:${rule.id}`);
     return keys;
   };
   const now = (clientNow: number) => (time === 'client' ? clientNow : '');
 
   return {
     async evaluate(request) {
-      const reply = await runScript(client, evaluateScript, keysOf(request.key, request.rules), [
+      const reply = await runScript(client, evaluateScript, keysOf(request.prefix, request.key, request.rules), [
         now(request.now),
         request.cost,
         request.consume ? '1' : '0',
@@ -83,11 +83,11 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
       ]);
       return parseReply(reply, request.rules.length);
     },
-    async reset(key, rules) {
-      await client.del(...keysOf(key, rules));
+    async reset(prefix, key, rules) {
+      await client.del(...keysOf(prefix, key, rules));
     },
-    async block(key, ms, clientNow) {
-      await runScript(client, blockScript, [blockKey(key)], [now(clientNow), ms]);
+    async block(prefix, key, ms, clientNow) {
+      await runScript(client, blockScript, [`${base(prefix, key)}:block`], [now(clientNow), ms]);
     },
   };
 }

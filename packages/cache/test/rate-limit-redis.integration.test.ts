@@ -1,0 +1,124 @@
+import { redis } from '@infra/testkit';
+import { describe, expect, it } from 'vitest';
+import { redisRateLimitStore } from '../src/redis/index.ts';
+import { createRateLimiter, type RateLimitRule } from '../src/index.ts';
+import { rateLimitConformance } from './rate-limit-conformance.ts';
+
+const r = await redis();
+// Eight connections, as eight app processes sharing one Redis.
+const connections = await Promise.all(Array.from({ length: 8 }, () => r.connect()));
+
+// The same boundary cases as the memory store, on real Redis; `time: 'client'` lets the test drive the clock.
+rateLimitConformance('redis', () => redisRateLimitStore({ client: r.client, time: 'client' }), `${r.prefix}conf:`);
+
+describe('redisRateLimitStore at Redis server time', () => {
+  it('decides at Redis TIME, aligns fixed windows on it, and leaves keys that expire by themselves', async () => {
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client }),
+      prefix: r.key('time:'),
+      limits: { algorithm: 'fixed-window', limit: 2, window: 60_000 },
+    });
+    const [seconds, micros] = await r.client.time();
+    const serverNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const result = await limiter.consume('subject');
+    expect(Math.abs(result.decidedAt - serverNow)).toBeLessThan(5_000);
+    expect(result.resetAt % 60_000).toBe(0);
+    expect(result.resetAt - result.decidedAt).toBeGreaterThan(0);
+    expect(result.resetAt - result.decidedAt).toBeLessThanOrEqual(60_000);
+    const keys = await r.client.keys(`${r.key('time:')}*`);
+    expect(keys).toEqual([`${r.key('time:')}{subject}:fw:2:60000`]);
+    const ttl = await r.client.pttl(keys[0] as string);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('without hash tags the keys are plain', async () => {
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client, hashTags: false }),
+      prefix: r.key('plain:'),
+      limits: { algorithm: 'gcra', limit: 5, window: '1s' },
+    });
+    await limiter.consume('subject');
+    expect(await r.client.keys(`${r.key('plain:')}*`)).toEqual([`${r.key('plain:')}subject:gcra:5:1000:5`]);
+  });
+});
+
+describe('concurrency on real Redis', () => {
+  const algorithms: RateLimitRule[] = [
+    { algorithm: 'fixed-window', limit: 100, window: '1h' },
+    { algorithm: 'sliding-window', limit: 100, window: '1h' },
+    { algorithm: 'token-bucket', limit: 100, refill: 1, interval: '1h' },
+    { algorithm: 'gcra', limit: 100, window: '10h' },
+  ];
+
+  it.each(algorithms)('64 concurrent consumers against a limit of 100 → exactly 100 allowed ($algorithm)', async (rule) => {
+    const limiters = connections.map((client) =>
+      createRateLimiter({ store: redisRateLimitStore({ client }), prefix: r.key('c64:'), limits: rule }),
+    );
+    let allowed = 0;
+    let rejected = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, consumer) => {
+        const limiter = limiters[consumer % limiters.length];
+        for (let i = 0; i < 3; i++) {
+          const result = await limiter?.consume(`shared-${rule.algorithm}`);
+          if (result?.allowed) allowed++;
+          else rejected++;
+        }
+      }),
+    );
+    expect(allowed).toBe(100);
+    expect(rejected).toBe(92);
+    expect(await limiters[0]?.peek(`shared-${rule.algorithm}`)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
+  it('two rules under concurrency: the tighter one decides and rejected calls leave the other untouched', async () => {
+    const limiters = connections.map((client) =>
+      createRateLimiter({
+        store: redisRateLimitStore({ client }),
+        prefix: r.key('two:'),
+        limits: [
+          { algorithm: 'sliding-window', limit: 60, window: '1m', name: 'minute' },
+          { algorithm: 'fixed-window', limit: 100, window: '1h', name: 'hour' },
+        ],
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => limiters[i % limiters.length]?.consume('subject')),
+    );
+    expect(results.filter((result) => result?.allowed)).toHaveLength(60);
+    const after = await limiters[0]?.peek('subject');
+    expect(after?.rules.map((rule) => [rule.name, rule.remaining])).toEqual([
+      ['minute', 0],
+      ['hour', 40],
+    ]);
+  });
+});
+
+describe('scripts', () => {
+  it('runs one EVALSHA per call once the script is cached', async () => {
+    const calls: string[] = [];
+    const client = r.client;
+    const counting = {
+      evalsha: (...args: Parameters<typeof client.evalsha>) => {
+        calls.push('evalsha');
+        return client.evalsha(...args);
+      },
+      eval: (...args: Parameters<typeof client.eval>) => {
+        calls.push('eval');
+        return client.eval(...args);
+      },
+      del: (...keys: string[]) => client.del(...keys),
+    };
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: counting }),
+      prefix: r.key('sha:'),
+      limits: { algorithm: 'sliding-window', limit: 10, window: '1m' },
+    });
+    await limiter.consume('a');
+    calls.length = 0;
+    await limiter.consume('a');
+    await limiter.consume('b');
+    expect(calls).toEqual(['evalsha', 'evalsha']);
+  });
+});

@@ -1,0 +1,107 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisRateLimitStore } from '../src/redis/index.ts';
+import { createRateLimiter, type StoreErrorPolicy } from '../src/index.ts';
+import { closedPort, startRedisServer } from './rate-limit-redis-process.ts';
+
+const limits = { algorithm: 'sliding-window', limit: 3, window: '1m' } as const;
+const storeTimeout = 200;
+const clients: Redis[] = [];
+afterAll(() => {
+  for (const client of clients) client.disconnect();
+});
+
+function client(url: string, offlineQueue: boolean): Redis {
+  const created = new Redis(url, { enableOfflineQueue: offlineQueue, lazyConnect: !offlineQueue });
+  created.on('error', () => {}); // connection errors are the point of these tests
+  clients.push(created);
+  return created;
+}
+
+const expectedReason = { allow: 'fail-open', deny: 'fail-closed', insurance: 'insurance' } as const;
+const expectedAllowed = { allow: true, deny: false, insurance: true } as const;
+const policies: StoreErrorPolicy[] = ['allow', 'deny', 'insurance'];
+
+async function decideTimed(url: string, policy: StoreErrorPolicy, offlineQueue: boolean) {
+  const limiter = createRateLimiter({
+    store: redisRateLimitStore({ client: client(url, offlineQueue) }),
+    limits,
+    onStoreError: policy,
+    storeTimeout,
+  });
+  const started = performance.now();
+  const result = await limiter.consume('subject');
+  return { result, elapsed: performance.now() - started };
+}
+
+describe('Redis on a closed port', async () => {
+  const url = `redis://127.0.0.1:${await closedPort()}`;
+
+  it.each(policies)("onStoreError '%s' decides within storeTimeout while ioredis queues offline", async (policy) => {
+    const { result, elapsed } = await decideTimed(url, policy, true);
+    expect(elapsed).toBeLessThan(storeTimeout + 1_000);
+    expect(result).toMatchObject({ allowed: expectedAllowed[policy], reason: expectedReason[policy] });
+    expect(result.error).toMatchObject({ code: 'ERR_CACHE_RATE_LIMIT_STORE' });
+    expect(result.error?.message).toContain(`within ${storeTimeout} ms`);
+  });
+
+  it.each(policies)("onStoreError '%s' decides at once with enableOfflineQueue: false", async (policy) => {
+    const { result, elapsed } = await decideTimed(url, policy, false);
+    expect(elapsed).toBeLessThan(storeTimeout);
+    expect(result).toMatchObject({ allowed: expectedAllowed[policy], reason: expectedReason[policy] });
+    expect(result.error?.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('a redis-server killed mid-use', async () => {
+  const server = await startRedisServer();
+  afterAll(() => server.kill());
+  const limiters = Object.fromEntries(
+    policies.map((policy) => [
+      policy,
+      createRateLimiter({
+        store: redisRateLimitStore({ client: client(server.url, true) }),
+        prefix: `down:${policy}:`,
+        limits,
+        onStoreError: policy,
+        storeTimeout,
+      }),
+    ]),
+  );
+
+  it('counts on Redis while it is up, and survives a SCRIPT FLUSH (EVALSHA falls back to EVAL)', async () => {
+    for (const policy of policies) {
+      expect(await limiters[policy]?.consume('subject')).toMatchObject({ reason: 'within-limit', remaining: 2 });
+    }
+    const admin = client(server.url, true);
+    await admin.script('FLUSH');
+    for (const policy of policies) {
+      expect(await limiters[policy]?.consume('subject')).toMatchObject({ reason: 'within-limit', remaining: 1 });
+    }
+  });
+
+  it.each(policies)("after the kill, onStoreError '%s' decides within storeTimeout", async (policy) => {
+    await server.kill();
+    const started = performance.now();
+    const result = await limiters[policy]?.consume('subject');
+    expect(performance.now() - started).toBeLessThan(storeTimeout + 1_000);
+    expect(result).toMatchObject({ allowed: expectedAllowed[policy], reason: expectedReason[policy] });
+    expect(result?.error).toMatchObject({ code: 'ERR_CACHE_RATE_LIMIT_STORE' });
+  });
+
+  it('insurance keeps limiting in memory while Redis is gone', async () => {
+    await server.kill();
+    const insured = limiters.insurance;
+    const reasons: [boolean, string][] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await insured?.consume('insured-subject');
+      reasons.push([result?.allowed ?? true, result?.reason ?? '']);
+    }
+    expect(reasons).toEqual([
+      [true, 'insurance'],
+      [true, 'insurance'],
+      [true, 'insurance'],
+      [false, 'insurance'],
+    ]);
+  });
+});
