@@ -371,7 +371,6 @@ export class Cache {
       core.options.logger?.warn({ err: error, key }, 'cache factory failed; serving the stale value');
       return STALE;
     });
-    core.track(guarded);
     if (call.soft === 0) return this.#served(key, found.value, 'grace') as T;
     // A hard timeout shorter than the soft one wins, and may be told to throw rather than serve stale.
     const hardFirst = call.hard !== undefined && call.hard < call.soft;
@@ -412,8 +411,9 @@ export class Cache {
       if (core.flights.get(k) === flight) core.flights.delete(k);
     };
     flight.then(forget, forget);
-    // A hard timeout may leave nobody awaiting the flight; its failure is logged, not unhandled.
-    core.track(flight.catch(() => {}));
+    // A hard timeout may leave nobody awaiting the flight: keep its failure from going unhandled.
+    // Factories are not awaited by close(): they are the app's code and a write after close() is skipped.
+    flight.catch(() => {});
     return flight;
   }
 
