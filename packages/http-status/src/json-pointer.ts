@@ -11,7 +11,8 @@ const fragmentSafe = /%(24|26|2B|2C|3B|3D|3A|40|3F)/g;
 
 /** Percent-encodes a reference token (already `~`-escaped) for a URI fragment (RFC 6901 §6). */
 function encodeFragmentToken(token: string): string {
-  return encodeURIComponent(token).replace(fragmentSafe, (encoded) => decodeURIComponent(encoded));
+  // A lone surrogate (possible in a JS key) would make encodeURIComponent throw; U+FFFD stands in.
+  return encodeURIComponent(token.toWellFormed()).replace(fragmentSafe, (encoded) => decodeURIComponent(encoded));
 }
 
 /** Escapes one key as an RFC 6901 reference token: `~` → `~0`, `/` → `~1` (in that order). */

@@ -19,7 +19,7 @@ export interface FastifyRequestLike {
 export interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
-  send(payload?: string): FastifyReplyLike;
+  send(payload?: Uint8Array): FastifyReplyLike;
 }
 
 /** Options of `problemPlugin`, `errorHandler` and `notFoundHandler`. */
@@ -27,8 +27,8 @@ export type FastifyProblemOptions<Req extends FastifyRequestLike = FastifyReques
 
 /** The part of a Fastify instance `problemPlugin` uses. */
 export interface FastifyInstanceLike {
-  setErrorHandler(handler: (error: Error, request: never, reply: never) => unknown): unknown;
-  setNotFoundHandler(handler: (request: never, reply: never) => unknown): unknown;
+  setErrorHandler(handler: (error: unknown, request: FastifyRequestLike, reply: FastifyReplyLike) => unknown): unknown;
+  setNotFoundHandler(handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => unknown): unknown;
 }
 
 function pathOf(request: FastifyRequestLike): string {
@@ -45,7 +45,8 @@ function send<Req extends FastifyRequestLike>(
   adapter.log(error, parts.status, { method: request.method, path: pathOf(request) });
   reply.code(parts.status);
   for (const [name, value] of Object.entries(parts.responseHeaders)) reply.header(name, value);
-  return parts.body === undefined ? reply.send() : reply.send(parts.body);
+  // A Buffer goes out as is; a string would get "; charset=utf-8" appended to the media type.
+  return parts.body === undefined ? reply.send() : reply.send(Buffer.from(parts.body));
 }
 
 /** A handler for `app.setErrorHandler`: every error becomes RFC 9457 problem+json (see `toProblem`). */
@@ -75,8 +76,8 @@ export function problemPlugin(
   done: (error?: Error) => void,
 ): void {
   try {
-    instance.setErrorHandler(errorHandler(options) as (error: Error, request: never, reply: never) => unknown);
-    instance.setNotFoundHandler(notFoundHandler(options) as (request: never, reply: never) => unknown);
+    instance.setErrorHandler(errorHandler(options));
+    instance.setNotFoundHandler(notFoundHandler(options));
     done();
   } catch (error) {
     done(error as Error);
