@@ -147,7 +147,7 @@ export class Cache {
           return;
         }
         const found = core.fromL2(full[index] as string, read, this.#deps);
-        if (found.freshUntil > core.options.clock.now()) {
+        if (found !== undefined && found.freshUntil > core.options.clock.now()) {
           core.counters.l2Hits++;
           results[index] = found.value as T;
         } else core.counters.l2Misses++;
@@ -502,7 +502,7 @@ export class Cache {
     const read = reads === UNAVAILABLE ? undefined : reads?.[0];
     if (read === undefined) return undefined;
     const found = core.fromL2(k, read, this.#deps);
-    return found.freshUntil > core.options.clock.now() ? { value: found.value } : undefined;
+    return found !== undefined && found.freshUntil > core.options.clock.now() ? { value: found.value } : undefined;
   }
 
   #callOptions(options: GetOrSetOptions | undefined): CallOptions {

@@ -153,14 +153,15 @@ export class CacheCore {
       return undefined;
     }
     const found = this.fromL2(key, read, deps);
-    if (found.freshUntil > this.options.clock.now()) this.counters.l2Hits++;
+    if (found !== undefined && found.freshUntil > this.options.clock.now()) this.counters.l2Hits++;
     else this.counters.l2Misses++;
     return found;
   }
 
-  /** Decodes an L2 read and copies it into L1. */
-  fromL2(key: string, read: L2Read, deps: (tags: readonly string[]) => EntryDeps): Found {
+  /** Decodes an L2 read and copies it into L1; `undefined` when past its grace by this cache's clock. */
+  fromL2(key: string, read: L2Read, deps: (tags: readonly string[]) => EntryDeps): Found | undefined {
     const now = this.options.clock.now();
+    if (read.staleUntil <= now) return undefined;
     const value = this.options.serializer.deserialize(read.payload);
     const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
     const meta = { createdAt: read.createdAt, freshUntil, staleUntil: read.staleUntil, tags: read.tags };

@@ -341,7 +341,7 @@ describe('validation', () => {
       [{ timeouts: { l2: 0 } }, /"timeouts.l2"/],
       [{ timeouts: { hard: '1 fortnight' } }, /"timeouts.hard"/],
       [{ circuitBreaker: { threshold: 0 } }, /"circuitBreaker.threshold"/],
-      [{ l2: {} as CacheOptions['l2'] }, /"l2"/],
+      [{ l2: {} as NonNullable<CacheOptions['l2']> }, /"l2"/],
       [{ distributed: { leaseTtl: 'x' } }, /"distributed.leaseTtl"/],
     ];
     for (const [options, message] of bad) {
