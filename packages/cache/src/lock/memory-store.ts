@@ -1,0 +1,46 @@
+/**
+ * In-process leases: a Map from key to holder. Fencing tokens come from one counter for the whole
+ * store, which makes them strictly increasing per key without keeping a counter per key forever.
+ */
+import type { LockStore } from './store.ts';
+
+interface Lease {
+  token: string;
+  expiresAt: number;
+}
+
+/** Locks between the callers of one process (tests, single-instance apps, a fallback). */
+export function memoryLockStore(): LockStore {
+  const leases = new Map<string, Lease>();
+  let fence = 0;
+
+  function holder(key: string, now: number): Lease | undefined {
+    const lease = leases.get(key);
+    if (lease !== undefined && lease.expiresAt <= now) {
+      leases.delete(key);
+      return undefined;
+    }
+    return lease;
+  }
+
+  return {
+    async acquire(prefix, key, token, ttlMs, now) {
+      const full = prefix + key;
+      if (holder(full, now) !== undefined) return null;
+      leases.set(full, { token, expiresAt: now + ttlMs });
+      return ++fence;
+    },
+    async release(prefix, key, token, now) {
+      const full = prefix + key;
+      if (holder(full, now)?.token !== token) return false;
+      leases.delete(full);
+      return true;
+    },
+    async extend(prefix, key, token, ttlMs, now) {
+      const lease = holder(prefix + key, now);
+      if (lease?.token !== token) return false;
+      lease.expiresAt = now + ttlMs;
+      return true;
+    },
+  };
+}
