@@ -1,0 +1,70 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { redis } from '@infra/testkit';
+import { describe, expect, it } from 'vitest';
+
+const r = await redis({ tag: 'cdist' });
+const worker = join(import.meta.dirname, 'cache-distributed-worker.ts');
+
+type Child = ChildProcessByStdio<Writable, Readable, Readable>;
+interface Report {
+  pid: number;
+  values: string[];
+  doneAt: number[];
+  factoryFinishedAt: number;
+  leaseWaits: number;
+}
+
+function start(args: string[]): { child: Child; ready: Promise<void>; report: Promise<Report> } {
+  const child = spawn(process.execPath, [worker, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout });
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  const report = new Promise<Report>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'ready') markReady();
+      else if (line.startsWith('{')) resolve(JSON.parse(line) as Report);
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr}`)));
+  });
+  return { child, ready, report };
+}
+
+describe('distributed single-flight', () => {
+  it.each([
+    ['woken through the bus', '1'],
+    ['polling Redis without a bus', '0'],
+  ])('4 processes × 100 concurrent misses call the factory once (%s)', async (_label, useBus) => {
+    const prefix = r.key(`bus${useBus}:`);
+    const workers = Array.from({ length: 4 }, () => start([r.url, prefix, 'shared', '100', useBus]));
+    try {
+      // Every process connected and subscribed before any of them misses: the misses really overlap.
+      await Promise.all(workers.map((w) => w.ready));
+      for (const w of workers) w.child.stdin.write('go\n');
+      const reports = await Promise.all(workers.map((w) => w.report));
+
+      expect(Number(await r.client.get(`${prefix}factory-calls`))).toBe(1);
+      const values = new Set(reports.flatMap((report) => report.values));
+      expect(values.size).toBe(1);
+      expect(reports.reduce((sum, report) => sum + report.doneAt.length, 0)).toBe(400);
+      // The processes that did not run the factory waited on the lease and were woken once it was written.
+      const maker = reports.find((report) => report.factoryFinishedAt > 0) as Report;
+      const waiters = reports.filter((report) => report !== maker);
+      expect(waiters).toHaveLength(3);
+      const wakeLag = Math.max(...waiters.flatMap((report) => report.doneAt)) - maker.factoryFinishedAt;
+      console.log(`[cache] distributed single-flight (${_label}): slowest waiter done ${wakeLag} ms after the factory`);
+      expect(waiters.every((report) => report.leaseWaits > 0)).toBe(true);
+      expect(wakeLag).toBeLessThan(2000);
+    } finally {
+      for (const w of workers) w.child.kill();
+    }
+  });
+});
