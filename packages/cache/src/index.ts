@@ -24,6 +24,18 @@ export type {
   GetOrSetOptions,
   SetOptions,
 } from './options.ts';
+// lock
+export {
+  type AcquireOptions,
+  createLock,
+  type Lock,
+  type LockHandle,
+  type LockOptions,
+  type LockRetryOptions,
+  type WithLockOptions,
+} from './lock/lock.ts';
+export { memoryLockStore } from './lock/memory-store.ts';
+export type { LockStore } from './lock/store.ts';
 // rate limiter
 export { type RateLimitHeaders, rateLimitHeaders } from './rate-limit/headers.ts';
 export {

@@ -3,6 +3,8 @@ export {
   type RedisRateLimitStoreOptions,
   redisRateLimitStore,
 } from './rate-limit-store.ts';
+export { type RedisLockStoreOptions, redisLockStore } from './lock-store.ts';
+export type { ScriptClient } from './lua-script.ts';
 // cache
 export type { RedisCommandClient, RedisSubscriberClient } from './client.ts';
 export { type RedisBusOptions, redisBus } from './redis-bus.ts';
