@@ -128,6 +128,7 @@ function check(
   const options: DefineEnvOptions = { ...definition.options, cwd: definition.options.cwd ?? cwd };
   if (flags.files.length > 0) options.files = flags.files;
   if (io.env !== undefined) options.env = io.env;
+  options.sourceName ??= 'process.env';
   let env: object;
   try {
     env = defineEnv(definition.schema, options);

@@ -1,3 +1,4 @@
+import { parseEnv } from 'node:util';
 import { EnvError } from './errors.ts';
 import { acceptsMissing, defaultOf, descriptionOf, helperOf, isSecretSchema, requiredInOf } from './schema-info.ts';
 import { isSecret } from './secret.ts';
@@ -28,14 +29,16 @@ export function generateExample<S extends EnvSchema>(schema: S, options: Generat
     if (description !== undefined) lines.push(comment(description));
     const secret = isSecretSchema(entry);
     const fallback = secret ? undefined : defaultOf(entry);
+    const optional = fallback !== undefined || acceptsMissing(entry);
     const facts = [
       helperOf(entry)?.hint,
       fallback !== undefined
         ? `default: ${exampleValue(fallback.value) || '(empty)'}`
-        : acceptsMissing(entry)
+        : optional
           ? 'optional'
           : 'required',
-      ...requiredInOf(entry).map((environment) => `required in ${environment}`),
+      // requiredIn only adds information when the variable may be left out elsewhere.
+      ...(optional ? requiredInOf(entry).map((environment) => `required in ${environment}`) : []),
       ...Object.entries(options.defaults ?? {}).flatMap(([environment, values]) => {
         const value = values?.[key];
         return value === undefined || secret ? [] : [`${environment} default: ${exampleValue(value)}`];
@@ -55,7 +58,7 @@ function comment(text: string): string {
     .join('\n');
 }
 
-/** A value written so Node's parser reads it back unchanged. */
+/** A value written so Node's parser reads it back unchanged: the first spelling that round-trips. */
 function exampleValue(value: unknown): string {
   if (isSecret(value) || value === undefined || value === null) return '';
   const text = Array.isArray(value)
@@ -63,8 +66,8 @@ function exampleValue(value: unknown): string {
     : typeof value === 'object'
       ? JSON.stringify(value)
       : String(value);
-  if (!/[\s#"'`\\]/.test(text)) return text;
-  if (!text.includes("'") && !text.includes('\n')) return `'${text}'`;
-  if (!text.includes('"')) return `"${text.replaceAll('\n', '\\n')}"`;
-  return `\`${text}\``;
+  const spellings = [text, `'${text}'`, `"${text}"`, `\`${text}\``];
+  // Node's quoting has no escapes for quotes, so some strings (all three quotes plus a line break)
+  // cannot be written at all; those are left blank rather than written wrong.
+  return spellings.find((spelling) => parseEnv(`V=${spelling}`).V === text) ?? '';
 }
