@@ -1,0 +1,139 @@
+/**
+ * Readiness requests per second: @infra/health vs @godaddy/terminus, each serving `GET /health/ready` from a
+ * plain node:http server in its own child process (one core for the server, one for the load), loaded by the
+ * same programmatic autocannon run on loopback. Ours and the peer alternate rounds; each side's figure is the
+ * median of its rounds. A round with any error or non-2xx answer invalidates the run.
+ *
+ * Cases: the same check function on both sides — a Redis PING (ours with the default 1 s cache; ours with no
+ * cache, single flight only) and a no-op check (pure handler overhead: ours writes health+json, terminus a
+ * fixed `{"status":"ok"}`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { median } from '../src/measure.ts';
+import { defineScenario } from '../src/scenario.ts';
+
+const benchDir = join(import.meta.dirname, '..');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const scale = Number(process.env.BENCH_SCALE ?? 1) || 1;
+const roundSeconds = Math.max(1, Math.round(3 * scale));
+const rounds = 3;
+const connections = 50;
+
+/** The server each side runs; env picks the side, the check and ours' cache TTL. */
+const serverSource = `
+import { createServer } from 'node:http';
+const { SIDE, CHECK, CACHE_TTL, REDIS_URL } = process.env;
+let check = async () => {};
+if (CHECK === 'redis') {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  await redis.ping();
+  check = async () => { await redis.ping(); };
+}
+const app = (req, res) => res.writeHead(404).end();
+let server;
+if (SIDE === 'ours') {
+  const { createHealth } = await import('@infra/health');
+  const health = createHealth({ cacheTtlMs: Number(CACHE_TTL) });
+  health.register('dependency', check);
+  server = createServer((req, res) => health.listener(req, res, () => app(req, res)));
+} else {
+  const { createTerminus } = await import('@godaddy/terminus');
+  server = createServer(app);
+  createTerminus(server, { healthChecks: { '/health/ready': check }, signals: [] });
+}
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+`;
+
+interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', serverSource], {
+    cwd: benchDir,
+    env: { ...process.env, REDIS_URL: redisUrl, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [chunk] = (await Promise.race([
+    once(child.stdout as NodeJS.ReadableStream, 'data'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`bench server (${JSON.stringify(env)}) exited with ${String(code)} before listening`);
+    }),
+  ])) as [Buffer];
+  const { port } = JSON.parse(chunk.toString()) as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/health/ready`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Requests per second over one round; throws on any error or non-2xx answer. */
+async function load(url: string, seconds: number): Promise<number> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+  }
+  return result.requests.average;
+}
+
+async function compareServers(
+  ours: Record<string, string>,
+  peer: Record<string, string>,
+): Promise<{ ours: number; peer: number }> {
+  const servers = { ours: await startServer(ours), peer: await startServer(peer) };
+  try {
+    await load(servers.ours.url, 1);
+    await load(servers.peer.url, 1);
+    const figures = { ours: [] as number[], peer: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      figures.ours.push(await load(servers.ours.url, roundSeconds));
+      figures.peer.push(await load(servers.peer.url, roundSeconds));
+    }
+    return { ours: median(figures.ours), peer: median(figures.peer) };
+  } finally {
+    await Promise.all([servers.ours.stop(), servers.peer.stop()]);
+  }
+}
+
+export default defineScenario({
+  name: 'health',
+  ours: '@infra/health',
+  peer: '@godaddy/terminus',
+  description: `GET /health/ready on node:http, autocannon ${connections} connections, ${rounds}×${roundSeconds} s per side`,
+  async run(bench) {
+    const peerRedis = { SIDE: 'peer', CHECK: 'redis' };
+    const cached = await compareServers({ SIDE: 'ours', CHECK: 'redis', CACHE_TTL: '1000' }, peerRedis);
+    bench.record(
+      'readiness, Redis PING check (ours cached 1 s)',
+      'ops/s',
+      cached.ours,
+      cached.peer,
+      `${connections} connections`,
+    );
+    const uncached = await compareServers({ SIDE: 'ours', CHECK: 'redis', CACHE_TTL: '0' }, peerRedis);
+    bench.record(
+      'readiness, Redis PING check (ours uncached, single flight)',
+      'ops/s',
+      uncached.ours,
+      uncached.peer,
+      `${connections} connections`,
+    );
+    const noop = await compareServers({ SIDE: 'ours', CHECK: 'noop', CACHE_TTL: '0' }, { SIDE: 'peer', CHECK: 'noop' });
+    bench.record(
+      'readiness, no-op check (handler overhead)',
+      'ops/s',
+      noop.ours,
+      noop.peer,
+      `${connections} connections`,
+    );
+  },
+});
