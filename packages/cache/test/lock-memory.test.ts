@@ -5,7 +5,12 @@ const T0 = 1_700_006_400_000;
 
 function manualClock(start = T0) {
   let now = start;
-  return { now: () => now, set: (at: number) => void (now = at) };
+  return {
+    now: () => now,
+    set(at: number) {
+      now = at;
+    },
+  };
 }
 
 describe('createLock over the memory store', () => {

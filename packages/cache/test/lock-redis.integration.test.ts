@@ -1,7 +1,7 @@
 import { redis } from '@infra/testkit';
 import { describe, expect, it } from 'vitest';
-import { redisLockStore } from '../src/redis/index.ts';
 import { createLock, type LockHandle } from '../src/index.ts';
+import { redisLockStore } from '../src/redis/index.ts';
 
 const r = await redis();
 const connections = await Promise.all(Array.from({ length: 8 }, () => r.connect()));
@@ -69,9 +69,9 @@ describe('redisLockStore', () => {
     const tokens: number[] = [];
     for (let round = 0; round < 10; round++) {
       // Eight contenders at once: exactly one wins each round.
-      const winners = (
-        await Promise.all(factories.map((locks) => locks.tryAcquire('fenced', { ttl: 5_000 })))
-      ).filter((lease): lease is LockHandle => lease !== null);
+      const winners = (await Promise.all(factories.map((locks) => locks.tryAcquire('fenced', { ttl: 5_000 })))).filter(
+        (lease): lease is LockHandle => lease !== null,
+      );
       expect(winners).toHaveLength(1);
       const winner = winners[0] as LockHandle;
       tokens.push(winner.fencingToken);

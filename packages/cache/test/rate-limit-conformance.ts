@@ -57,7 +57,12 @@ export function rateLimitConformance(name: string, makeStore: () => RateLimitSto
       expect(first).toMatchObject({ allowed: true, limit: 3, remaining: 2, resetAt: T0 + 1000, retryAfterMs: 0 });
       expect(first.reason).toBe('within-limit');
       expect(await allowedCount(consume, T0 + 500, 2)).toBe(2);
-      expect(await consume(T0 + 500)).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 500, reason: 'over-limit' });
+      expect(await consume(T0 + 500)).toMatchObject({
+        allowed: false,
+        remaining: 0,
+        retryAfterMs: 500,
+        reason: 'over-limit',
+      });
       expect(await consume(T0 + 999)).toMatchObject({ allowed: false, retryAfterMs: 1 });
       expect(await consume(T0 + 1000)).toMatchObject({ allowed: true, remaining: 2, resetAt: T0 + 2000 });
     });
@@ -138,7 +143,14 @@ export function rateLimitConformance(name: string, makeStore: () => RateLimitSto
       const { consume } = setup({ algorithm: 'fixed-window', limit: 2, window: 1000 }, { block: 5000 });
       expect(await allowedCount(consume, T0, 2)).toBe(2);
       expect(await consume(T0 + 10)).toMatchObject({ allowed: false, reason: 'over-limit', retryAfterMs: 5000 });
-      expect(await consume(T0 + 1010)).toMatchObject({ allowed: false, reason: 'blocked', retryAfterMs: 4000, remaining: 0 });
+      // Still over the limit, but what decides now is the block.
+      expect(await consume(T0 + 20)).toMatchObject({ allowed: false, reason: 'blocked', retryAfterMs: 4990 });
+      expect(await consume(T0 + 1010)).toMatchObject({
+        allowed: false,
+        reason: 'blocked',
+        retryAfterMs: 4000,
+        remaining: 0,
+      });
       expect(await consume(T0 + 5009)).toMatchObject({ allowed: false, reason: 'blocked', retryAfterMs: 1 });
       expect(await consume(T0 + 5010)).toMatchObject({ allowed: true, reason: 'within-limit' });
     });

@@ -1,7 +1,7 @@
 import { redis } from '@infra/testkit';
 import { describe, expect, it } from 'vitest';
-import { redisRateLimitStore } from '../src/redis/index.ts';
 import { createRateLimiter, type RateLimitRule } from '../src/index.ts';
+import { redisRateLimitStore } from '../src/redis/index.ts';
 import { rateLimitConformance } from './rate-limit-conformance.ts';
 
 const r = await redis();
@@ -51,26 +51,29 @@ describe('concurrency on real Redis', () => {
     { algorithm: 'gcra', limit: 100, window: '10h' },
   ];
 
-  it.each(algorithms)('64 concurrent consumers against a limit of 100 → exactly 100 allowed ($algorithm)', async (rule) => {
-    const limiters = connections.map((client) =>
-      createRateLimiter({ store: redisRateLimitStore({ client }), prefix: r.key('c64:'), limits: rule }),
-    );
-    let allowed = 0;
-    let rejected = 0;
-    await Promise.all(
-      Array.from({ length: 64 }, async (_, consumer) => {
-        const limiter = limiters[consumer % limiters.length];
-        for (let i = 0; i < 3; i++) {
-          const result = await limiter?.consume(`shared-${rule.algorithm}`);
-          if (result?.allowed) allowed++;
-          else rejected++;
-        }
-      }),
-    );
-    expect(allowed).toBe(100);
-    expect(rejected).toBe(92);
-    expect(await limiters[0]?.peek(`shared-${rule.algorithm}`)).toMatchObject({ allowed: false, remaining: 0 });
-  });
+  it.each(algorithms)(
+    '64 concurrent consumers against a limit of 100 → exactly 100 allowed ($algorithm)',
+    async (rule) => {
+      const limiters = connections.map((client) =>
+        createRateLimiter({ store: redisRateLimitStore({ client }), prefix: r.key('c64:'), limits: rule }),
+      );
+      let allowed = 0;
+      let rejected = 0;
+      await Promise.all(
+        Array.from({ length: 64 }, async (_, consumer) => {
+          const limiter = limiters[consumer % limiters.length];
+          for (let i = 0; i < 3; i++) {
+            const result = await limiter?.consume(`shared-${rule.algorithm}`);
+            if (result?.allowed) allowed++;
+            else rejected++;
+          }
+        }),
+      );
+      expect(allowed).toBe(100);
+      expect(rejected).toBe(92);
+      expect(await limiters[0]?.peek(`shared-${rule.algorithm}`)).toMatchObject({ allowed: false, remaining: 0 });
+    },
+  );
 
   it('two rules under concurrency: the tighter one decides and rejected calls leave the other untouched', async () => {
     const limiters = connections.map((client) =>

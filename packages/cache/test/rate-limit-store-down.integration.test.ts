@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redisRateLimitStore } from '../src/redis/index.ts';
 import { createRateLimiter, type StoreErrorPolicy } from '../src/index.ts';
+import { redisRateLimitStore } from '../src/redis/index.ts';
 import { closedPort, startRedisServer } from './rate-limit-redis-process.ts';
 
 const limits = { algorithm: 'sliding-window', limit: 3, window: '1m' } as const;

@@ -90,7 +90,11 @@ export interface Lock {
    * times), then releases it. If the lease is lost, `fn`'s signal is aborted and `withLock` rejects
    * with `ERR_CACHE_LOCK_LOST`, even if `fn` finished: its work may have overlapped another holder's.
    */
-  withLock<T>(key: string, fn: (signal: AbortSignal, lock: LockHandle) => Promise<T> | T, options?: WithLockOptions): Promise<T>;
+  withLock<T>(
+    key: string,
+    fn: (signal: AbortSignal, lock: LockHandle) => Promise<T> | T,
+    options?: WithLockOptions,
+  ): Promise<T>;
   /** Stops retries and `withLock` keepers in flight (their signals abort with `ERR_CACHE_CLOSED`). */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

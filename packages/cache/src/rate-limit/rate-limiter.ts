@@ -148,7 +148,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`),
+          ),
         timeoutMs,
       );
     });
@@ -157,7 +160,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     } catch (error) {
       throw error instanceof CacheError && error.code === 'ERR_CACHE_RATE_LIMIT_STORE'
         ? error
-        : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, { cause: error });
+        : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, {
+            cause: error,
+          });
     } finally {
       clearTimeout(timer);
     }
@@ -168,7 +173,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error });
     if (!storeFailing) {
       storeFailing = true;
-      logger?.warn({ err: error, policy }, `rate-limit store failing; onStoreError '${policy}' decides until it recovers`);
+      logger?.warn(
+        { err: error, policy },
+        `rate-limit store failing; onStoreError '${policy}' decides until it recovers`,
+      );
     }
     if (policy === 'insurance') {
       insurance ??= memoryRateLimitStore();

@@ -72,6 +72,7 @@ export function toResult(
   });
   const rejecting = ruleResults.filter((rule) => !rule.allowed);
   const blocked = blockedUntil > now;
+  const wasBlocked = decision.blocked;
   let binding: RateLimitRuleResult | undefined;
   for (const rule of rejecting.length > 0 ? rejecting : ruleResults) {
     if (binding === undefined) binding = rule;
@@ -98,7 +99,7 @@ export function toResult(
     resetAt: blocked ? Math.max(chosen.resetAt, blockedUntil) : chosen.resetAt,
     retryAfterMs,
     decidedAt: now,
-    reason: reason ?? (rejecting.length > 0 ? 'over-limit' : 'blocked'),
+    reason: reason ?? (wasBlocked ? 'blocked' : 'over-limit'),
     rules: ruleResults,
   };
 }

@@ -154,7 +154,8 @@ function formatMs(ms: number): string {
 }
 
 function duration(value: unknown, option: string): number {
-  if (typeof value !== 'number' && typeof value !== 'string') throw invalid(option, "is required (ms or a string like '1m')");
+  if (typeof value !== 'number' && typeof value !== 'string')
+    throw invalid(option, "is required (ms or a string like '1m')");
   const ms = parseDuration(value, option);
   if (ms < 1) throw invalid(option, 'must be at least 1 millisecond');
   return ms;

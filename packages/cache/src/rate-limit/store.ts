@@ -38,7 +38,9 @@ export interface RateLimitStoreResult {
   now: number;
   /** `true` only when every rule allowed and the key is not blocked. */
   allowed: boolean;
-  /** Epoch ms until which the key is blocked, 0 when it is not. */
+  /** The key was already blocked when the request came (it is then rejected whatever the rules say). */
+  blocked: boolean;
+  /** Epoch ms until which the key is blocked (an existing or a new block), 0 when it is not. */
   blockedUntil: number;
   /** Per rule, in the limiter's order. */
   rules: RateLimitStoreRuleResult[];
@@ -81,6 +83,7 @@ export function decide(
     result: {
       now,
       allowed,
+      blocked,
       blockedUntil: until,
       rules: evaluations.map((evaluation) => ({
         allowed: evaluation.allowed,
@@ -89,7 +92,9 @@ export function decide(
         retryAfterMs: evaluation.retryAfterMs,
       })),
     },
-    rules: commit ? evaluations.map((evaluation, index) => ({ index, state: evaluation.next, ttlMs: evaluation.ttlMs })) : [],
+    rules: commit
+      ? evaluations.map((evaluation, index) => ({ index, state: evaluation.next, ttlMs: evaluation.ttlMs }))
+      : [],
     blockMs: newBlockMs,
   };
 }

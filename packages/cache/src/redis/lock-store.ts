@@ -5,8 +5,8 @@
  */
 import { CacheError } from '../errors.ts';
 import type { LockStore } from '../lock/store.ts';
-import { runScript, type ScriptClient } from './lua-script.ts';
 import { acquireScript, extendScript, releaseScript } from './lock.lua.ts';
+import { runScript, type ScriptClient } from './lua-script.ts';
 
 /** Options of {@link redisLockStore}. */
 export interface RedisLockStoreOptions {
@@ -24,7 +24,10 @@ export interface RedisLockStoreOptions {
 export function redisLockStore(options: RedisLockStoreOptions): LockStore {
   const client = options?.client;
   if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "client": must be an ioredis client (or have evalsha and eval)');
+    throw new CacheError(
+      'ERR_CACHE_INVALID_OPTION',
+      'Invalid option "client": must be an ioredis client (or have evalsha and eval)',
+    );
   }
   const hashTags = options.hashTags ?? true;
   if (typeof hashTags !== 'boolean') {

@@ -93,12 +93,12 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
 }
 
 function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
-  if (!Array.isArray(reply) || reply.length !== 3 + ruleCount * 4) {
+  if (!Array.isArray(reply) || reply.length !== 4 + ruleCount * 4) {
     throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', 'Unexpected reply from the rate-limit script');
   }
   const numbers = reply as number[];
   const rules: RateLimitStoreRuleResult[] = [];
-  for (let i = 3; i < numbers.length; i += 4) {
+  for (let i = 4; i < numbers.length; i += 4) {
     rules.push({
       allowed: numbers[i] === 1,
       remaining: numbers[i + 1] as number,
@@ -106,7 +106,13 @@ function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
       retryAfterMs: numbers[i + 3] as number,
     });
   }
-  return { allowed: numbers[0] === 1, now: numbers[1] as number, blockedUntil: numbers[2] as number, rules };
+  return {
+    allowed: numbers[0] === 1,
+    now: numbers[1] as number,
+    blockedUntil: numbers[2] as number,
+    blocked: numbers[3] === 1,
+    rules,
+  };
 }
 
 function invalid(option: string, problem: string): CacheError {

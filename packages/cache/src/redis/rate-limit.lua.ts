@@ -5,7 +5,7 @@
  * KEYS: [1] the block key, [2..n+1] one key per rule.
  * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
  *       [4] block ms on rejection; [5] n; then per rule: algorithm code, limit, window ms, extra.
- * Reply: { allowed, now, blockedUntil, then per rule: allowed, remaining, resetAt, retryAfterMs }.
+ * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
  *
  * State is a short string of integers ("start count") set with PX, so each key expires by itself.
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
@@ -166,7 +166,7 @@ elseif consume and blockMs > 0 and not allowed then
   redis.call('SET', KEYS[1], string.format('%d', untilMs), 'PX', string.format('%d', blockMs))
 end
 
-local reply = { allowed and 1 or 0, now, untilMs }
+local reply = { allowed and 1 or 0, now, untilMs, blocked and 1 or 0 }
 for i = 1, n do
   local result = results[i]
   if commit then redis.call('SET', KEYS[i + 1], result.next, 'PX', string.format('%d', result.ttl)) end
