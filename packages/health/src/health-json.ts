@@ -62,10 +62,13 @@ export function toHealthJson(report: HealthReport, options: RenderOptions): Heal
   if (report.output !== undefined && report.status !== 'pass') body.output = report.output;
   const checks: Record<string, HealthJsonCheck[]> = {};
   for (const check of report.checks) {
-    const entry: HealthJsonCheck = { status: check.status, time: new Date(check.time).toISOString() };
+    // Field order as in the draft's examples.
+    const entry = {} as HealthJsonCheck;
     if (check.componentType !== undefined) entry.componentType = check.componentType;
     if (check.observedValue !== undefined) entry.observedValue = check.observedValue;
     if (check.observedUnit !== undefined) entry.observedUnit = check.observedUnit;
+    entry.status = check.status;
+    entry.time = new Date(check.time).toISOString();
     // The draft: output SHOULD be omitted for "pass".
     if (check.output !== undefined && check.status !== 'pass') entry.output = check.output;
     const list = checks[check.key] ?? [];
