@@ -196,7 +196,7 @@ export class CacheCore {
       if (written === UNAVAILABLE) {
         // L2 may still hold the value this write replaced: delete it there once L2 is back.
         const keys = writes.map((w) => w.key);
-        await this.l2.invalidate('delete', (store) => store.delete(keys), this.#overflow);
+        this.l2.defer((store) => store.delete(keys), this.#overflow);
       }
     }
     this.publish({ keys: items.map((i) => i.key) });

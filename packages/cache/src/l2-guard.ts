@@ -20,6 +20,8 @@ const maxPending = 1000;
  * Every L2 call goes through here: refused at once while the circuit is open, failed after
  * `timeout` ms otherwise, and never thrown to the caller. Invalidations that could not reach L2
  * are replayed when it recovers, so a delete during an outage does not resurrect the old value.
+ * Replays only ever remove (deletes and counter bumps), so one landing after a newer write costs a
+ * miss, never a stale value.
  */
 export class L2Guard {
   readonly store: L2Store;
@@ -104,7 +106,13 @@ export class L2Guard {
   ): Promise<boolean> {
     const result = await this.run(operation, call);
     if (result !== UNAVAILABLE) return true;
-    if (this.#overflowed) return false;
+    this.defer(call, overflow);
+    return false;
+  }
+
+  /** Queues an invalidation for replay when L2 recovers, without trying it now. */
+  defer(call: (store: L2Store) => Promise<unknown>, overflow: () => Promise<unknown>): void {
+    if (this.#overflowed) return;
     if (this.#pending.length >= maxPending) {
       this.#overflowed = true;
       this.#pending = [overflow];
@@ -115,7 +123,6 @@ export class L2Guard {
     } else {
       this.#pending.push(() => call(this.store));
     }
-    return false;
   }
 
   /** Invalidations waiting for L2 to come back. */
