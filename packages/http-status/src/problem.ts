@@ -133,8 +133,10 @@ function problem(status: number, fields: ProblemFields = {}): ProblemDetails {
   if (fields.detail !== undefined) details.detail = fields.detail;
   if (fields.instance !== undefined) details.instance = fields.instance;
   // Standard members are decided above; an extension never shadows one (RFC 9457 §3.2).
-  for (const [name, value] of Object.entries(fields.extensions ?? {}))
-    if (!standardMembers.has(name)) details[name] = value;
+  const extensions = fields.extensions;
+  if (extensions !== undefined) {
+    for (const name of Object.keys(extensions)) if (!standardMembers.has(name)) details[name] = extensions[name];
+  }
   return details;
 }
 

@@ -6,6 +6,8 @@
  * app.use(notFoundHandler());
  * app.use(errorHandler());
  */
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { HttpError } from '../http-error.ts';
 import { type NodeResponseLike, sendProblem } from '../send.ts';

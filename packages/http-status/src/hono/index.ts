@@ -5,6 +5,8 @@
  * app.onError(errorHandler());
  * app.notFound(notFoundHandler());
  */
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { HttpError } from '../http-error.ts';
 import { problemParts, problemResponse } from '../response.ts';

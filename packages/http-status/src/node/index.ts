@@ -7,6 +7,8 @@
  *   sendJson(res, ok({ hello: 'world' }));
  * }));
  */
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { invalidOption } from '../errors.ts';
 import { HttpError } from '../http-error.ts';
