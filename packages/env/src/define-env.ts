@@ -29,9 +29,19 @@ export interface DefineEnvOptions<S extends EnvSchema = EnvSchema> extends Parse
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** One place values come from; `lines` gives a file's line numbers for `source`. */
 interface Layer {
   name: string;
-  get(key: string): { value: string; source: string } | undefined;
+  values: Readonly<Record<string, string | undefined>>;
+  lines: ReadonlyMap<string, number> | undefined;
+}
+
+/** One variable of a schema, prepared once per schema object (see `planOf`). */
+interface PlannedKey {
+  key: string;
+  standard: StandardSchemaV1.Props;
+  secret: boolean;
+  requiredIn: readonly string[];
 }
 
 /**
@@ -94,28 +104,16 @@ export function parseEnv<S extends EnvSchema>(
 }
 
 function recordLayer(record: Readonly<Record<string, string | undefined>>, name: string): Layer {
-  return {
-    name,
-    get(key) {
-      const value = Object.hasOwn(record, key) ? record[key] : undefined;
-      if (value === undefined) return undefined;
-      if (typeof value !== 'string') {
-        throw new EnvError('ERR_ENV_INVALID_OPTION', `${name}.${key} is a ${typeof value}, not a string`);
-      }
-      return { value, source: name };
-    },
-  };
+  return { name, values: record, lines: undefined };
 }
 
 function fileLayer(file: DotenvFile): Layer {
-  return {
-    name: file.name,
-    get(key) {
-      if (!Object.hasOwn(file.values, key)) return undefined;
-      const line = file.lines.get(key);
-      return { value: file.values[key] as string, source: line === undefined ? file.name : `${file.name}:${line}` };
-    },
-  };
+  return { name: file.name, values: file.values, lines: file.lines };
+}
+
+function sourceOf(layer: Layer, key: string): string {
+  const line = layer.lines?.get(key);
+  return line === undefined ? layer.name : `${layer.name}:${line}`;
 }
 
 function checkOptions(options: object, known: readonly string[]): void {
@@ -137,15 +135,30 @@ function checkOptions(options: object, known: readonly string[]): void {
   }
 }
 
-function checkSchema(schema: EnvSchema): void {
+const plans = new WeakMap<object, PlannedKey[]>();
+const blank = /^\s*$/;
+
+/**
+ * The schema checked and walked once: config is usually parsed once, but tests and serverless
+ * cold starts parse the same schema object many times. A schema object is treated as fixed after
+ * its first use.
+ */
+function planOf(schema: EnvSchema): PlannedKey[] {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new EnvError('ERR_ENV_INVALID_OPTION', 'the schema must be an object of { NAME: schema }');
   }
-  for (const [key, entry] of Object.entries(schema)) {
-    if (typeof (entry as Partial<StandardSchemaV1> | null)?.['~standard']?.validate !== 'function') {
+  let plan = plans.get(schema);
+  if (plan !== undefined) return plan;
+  plan = Object.keys(schema).map((key) => {
+    const entry = schema[key] as Partial<StandardSchemaV1> | null;
+    const standard = entry?.['~standard'];
+    if (typeof standard?.validate !== 'function') {
       throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is not a zod or Standard Schema schema`);
     }
-  }
+    return { key, standard, secret: isSecretSchema(entry), requiredIn: requiredInOf(entry) };
+  });
+  plans.set(schema, plan);
+  return plan;
 }
 
 function checkDefaults(schema: EnvSchema, defaults: unknown): Record<string, Record<string, unknown>> {
@@ -182,57 +195,62 @@ function resolve<S extends EnvSchema>(
   options: ParseEnvOptions<S>,
   searchedNames: readonly string[],
 ): Env<S> {
-  checkSchema(schema);
+  const plan = planOf(schema);
   const defaults = checkDefaults(schema, options.defaults);
   const emptyAsMissing = options.emptyAsMissing ?? true;
-  const lookup = (key: string) => {
+  // The first layer holding a usable value for `key` (empty ones are skipped by default).
+  const layerOf = (key: string): Layer | undefined => {
     for (const layer of layers) {
-      const found = layer.get(key);
-      if (found === undefined || (emptyAsMissing && found.value.trim() === '')) continue;
-      return found;
+      const value = layer.values[key];
+      if (typeof value !== 'string') {
+        if (value === undefined || !Object.hasOwn(layer.values, key)) continue;
+        throw new EnvError('ERR_ENV_INVALID_OPTION', `${layer.name}.${key} is a ${typeof value}, not a string`);
+      }
+      if (emptyAsMissing && blank.test(value)) continue;
+      return layer;
     }
     return undefined;
   };
-  const nodeEnvFound = options.nodeEnv === undefined ? lookup('NODE_ENV') : undefined;
-  const nodeEnv = options.nodeEnv ?? nodeEnvFound?.value ?? 'development';
-  const searched = searchedNames.join(', ');
+  const nodeEnvLayer = options.nodeEnv === undefined ? layerOf('NODE_ENV') : undefined;
+  const nodeEnv = options.nodeEnv ?? (nodeEnvLayer?.values.NODE_ENV as string | undefined) ?? 'development';
 
   const env: Record<string, unknown> = {};
   const origins = new Map<string, ValueOrigin>();
   const issues: EnvIssue[] = [];
-  for (const key of Object.keys(schema)) {
-    const entry = schema[key] as StandardSchemaV1;
-    const secret = isSecretSchema(entry);
-    let found = lookup(key);
+  for (const { key, standard, secret, requiredIn } of plan) {
+    const layer = layerOf(key);
+    let value = layer?.values[key];
     let environmentDefault: string | undefined;
-    if (found === undefined) {
-      if (requiredInOf(entry).includes(nodeEnv)) {
-        issues.push({ key, kind: 'missing', message: `required when NODE_ENV is ${nodeEnv}`, source: searched });
+    if (layer === undefined) {
+      if (requiredIn.includes(nodeEnv)) {
+        const message = `required when NODE_ENV is ${nodeEnv}`;
+        issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
         continue;
       }
       const fallback = defaults[nodeEnv]?.[key];
       if (fallback !== undefined) {
-        found = { value: String(fallback), source: `defaults.${nodeEnv}` };
+        value = String(fallback);
         environmentDefault = nodeEnv;
       }
     }
-    const result = entry['~standard'].validate(found?.value);
+    const result = standard.validate(value);
     if (result instanceof Promise) {
       throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is async; @infra/env validates synchronously`);
     }
+    const source =
+      layer !== undefined ? sourceOf(layer, key) : environmentDefault !== undefined ? `defaults.${nodeEnv}` : undefined;
     if (result.issues !== undefined) {
-      if (found === undefined) {
-        issues.push({ key, kind: 'missing', message: 'required', source: searched });
+      if (source === undefined) {
+        issues.push({ key, kind: 'missing', message: 'required', source: searchedNames.join(', ') });
       } else {
         const message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
-        issues.push({ key, kind: 'invalid', message, source: found.source });
+        issues.push({ key, kind: 'invalid', message, source });
       }
       continue;
     }
     env[key] = result.value;
-    const defaulted = environmentDefault !== undefined || (found === undefined && result.value !== undefined);
-    const source = found?.source ?? (defaulted ? 'default' : 'unset');
-    origins.set(key, { source, defaulted, environmentDefault, secret });
+    const defaulted = environmentDefault !== undefined || (source === undefined && result.value !== undefined);
+    origins.set(key, { source: source ?? (defaulted ? 'default' : 'unset'), defaulted, environmentDefault, secret });
   }
   if (issues.length > 0) {
     throw new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
@@ -240,7 +258,7 @@ function resolve<S extends EnvSchema>(
   const frozen = freezeEnv(env);
   attachMetadata(frozen, {
     nodeEnv,
-    nodeEnvSet: options.nodeEnv !== undefined || nodeEnvFound !== undefined,
+    nodeEnvSet: options.nodeEnv !== undefined || nodeEnvLayer !== undefined,
     values: origins,
   });
   return frozen as Env<S>;

@@ -94,8 +94,20 @@ export function helperOf(schema: unknown): HelperInfo | undefined {
   return undefined;
 }
 
-/** Whether the schema's value is a secret (built with `secret()`, possibly wrapped). */
+const secretCache = new WeakMap<object, boolean>();
+
+/** Whether the schema's value is a secret (built with `secret()`, possibly wrapped). Cached per schema. */
 export function isSecretSchema(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  let known = secretCache.get(schema);
+  if (known === undefined) {
+    known = findSecret(schema);
+    secretCache.set(schema, known);
+  }
+  return known;
+}
+
+function findSecret(schema: unknown): boolean {
   for (const node of walk(schema)) {
     const zod = asZod(node);
     const fn = zod?._zod.def.type === 'transform' ? zod._zod.def.transform : undefined;

@@ -14,7 +14,7 @@ export function reject(ctx: Ctx, input: string, message: string): never {
  * Values of `secret()` variables never reach here; `defineEnv` words their messages itself.
  */
 export function show(input: string): string {
-  const masked = input.replace(/(\/\/[^/?#:@\s]*:)[^/?#@\s]*@/g, '$1***@');
+  const masked = input.includes('@') ? input.replace(/(\/\/[^/?#:@\s]*:)[^/?#@\s]*@/g, '$1***@') : input;
   return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 37)}...` : masked);
 }
 
