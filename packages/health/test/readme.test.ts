@@ -22,7 +22,7 @@ it('runs the opening example of the README', async () => {
   const source = example
     .replace("'@infra/health'", JSON.stringify(pathToFileURL(join(import.meta.dirname, '../src/index.ts')).href))
     .replace('.listen(3000)', '.listen(0)')
-    .concat("server.on('listening', () => process.stdout.write(`${server.address().port}\\n`));\n");
+    .concat("server.on('listening', () => process.stdout.write(String(server.address().port) + '\\n'));\n");
   const file = join(dir, 'example.ts');
   writeFileSync(file, source);
   const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
