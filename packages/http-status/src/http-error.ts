@@ -65,25 +65,7 @@ export class HttpError extends Error {
 
   /** @param status a 4xx or 5xx code @param detail explanation of this occurrence (also the `message`) */
   constructor(status: number, detail?: string, options: HttpErrorOptions = {}) {
-    if (typeof status !== 'number' || !isErrorStatus(status)) {
-      throw new HttpStatusError(
-        'ERR_HTTP_STATUS_INVALID_STATUS',
-        `status: an HttpError needs an integer status in 400-599, got ${String(status)}`,
-      );
-    }
-    if (detail !== undefined && typeof detail !== 'string') invalidOption('detail', 'expected a string');
-    const type = options.type ?? 'about:blank';
-    if (typeof type !== 'string' || type === '') invalidOption('type', 'expected a non-empty URI reference');
-    const phrase = reasonPhrase(status) ?? (status < 500 ? 'Client Error' : 'Server Error');
-    if (options.title !== undefined && typeof options.title !== 'string') invalidOption('title', 'expected a string');
-    if (type === 'about:blank' && options.title !== undefined && options.title !== phrase) {
-      invalidOption('title', `a custom title needs a custom type; about:blank uses the status phrase "${phrase}"`);
-    }
-    if (options.instance !== undefined && typeof options.instance !== 'string') {
-      invalidOption('instance', 'expected a URI reference string');
-    }
-    if (options.expose !== undefined && typeof options.expose !== 'boolean')
-      invalidOption('expose', 'expected a boolean');
+    const { type, phrase } = checkArguments(status, detail, options);
     super(detail ?? phrase, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.title = options.title ?? phrase;
@@ -299,6 +281,31 @@ export function isHttpError(value: unknown): value is HttpError {
   return (
     typeof value === 'object' && value !== null && (value as { [httpErrorBrand]?: unknown })[httpErrorBrand] === true
   );
+}
+
+/** Validates the constructor's arguments (throwing, naming the bad one) and settles `type` and the phrase. */
+function checkArguments(status: unknown, detail: unknown, options: HttpErrorOptions): { type: string; phrase: string } {
+  if (typeof status !== 'number' || !isErrorStatus(status)) {
+    throw new HttpStatusError(
+      'ERR_HTTP_STATUS_INVALID_STATUS',
+      `status: an HttpError needs an integer status in 400-599, got ${String(status)}`,
+    );
+  }
+  if (detail !== undefined && typeof detail !== 'string') invalidOption('detail', 'expected a string');
+  if (typeof options !== 'object' || options === null) invalidOption('options', 'expected an object');
+  const type = options.type ?? 'about:blank';
+  if (typeof type !== 'string' || type === '') invalidOption('type', 'expected a non-empty URI reference');
+  const phrase = reasonPhrase(status) ?? (status < 500 ? 'Client Error' : 'Server Error');
+  if (options.title !== undefined && typeof options.title !== 'string') invalidOption('title', 'expected a string');
+  if (type === 'about:blank' && options.title !== undefined && options.title !== phrase) {
+    invalidOption('title', `a custom title needs a custom type; about:blank uses the status phrase "${phrase}"`);
+  }
+  if (options.instance !== undefined && typeof options.instance !== 'string') {
+    invalidOption('instance', 'expected a URI reference string');
+  }
+  if (options.expose !== undefined && typeof options.expose !== 'boolean')
+    invalidOption('expose', 'expected a boolean');
+  return { type, phrase };
 }
 
 function collectHeaders(options: HttpErrorOptions): Record<string, string> {

@@ -18,6 +18,11 @@ const server = createServer(
       if (path === '/limited') throw HttpError.tooManyRequests('Slow down', { retryAfter: '30s' });
       if (path === '/crash') throw new Error('db password is hunter2');
       if (path === '/json') JSON.parse('{oops');
+      if (path === '/half') {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.write('partial');
+        throw new Error('failed mid-stream');
+      }
       return notFound(request, response);
     },
     {
@@ -82,6 +87,12 @@ describe('@infra/http-status/node over a real node:http server', () => {
     expect(okResponse).toMatchObject({ status: 200, type: 'application/json', body: { data: { hello: 'world' } } });
     const empty = await problemOf(await fetch(`${app.url}/empty`));
     expect(empty).toMatchObject({ status: 204, body: undefined });
+  });
+
+  it('destroys a response that already started instead of ending it as if complete', async () => {
+    const response = await fetch(`${app.url}/half`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
   });
 
   it('checks its options at construction', () => {

@@ -160,6 +160,12 @@ describe('toProblem', () => {
     expect(toProblem(Object.assign(new Error('x'), { statusCode: 404 })).status).toBe(404);
   });
 
+  it('keeps a 4xx message private when the error says expose: false', () => {
+    const error = Object.assign(new Error('user 7 is banned for fraud'), { status: 403, expose: false, code: 'ERR_X' });
+    expect(toProblem(error)).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403 });
+    expect(toProblem(HttpError.forbidden('internal reason', { expose: false })).detail).toBeUndefined();
+  });
+
   it('ignores status values outside 400–599', () => {
     expect(toProblem(Object.assign(new Error('x'), { status: 302 })).status).toBe(500);
     expect(toProblem(Object.assign(new Error('x'), { status: '404' })).status).toBe(500);

@@ -6,11 +6,11 @@
  * app.use(notFoundHandler());
  * app.use(errorHandler());
  */
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
-
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { HttpError } from '../http-error.ts';
 import { type NodeResponseLike, sendProblem } from '../send.ts';
+
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
 
 /** The part of Express's `req` the middleware reads. */
 export interface ExpressRequestLike {

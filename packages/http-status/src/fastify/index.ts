@@ -4,11 +4,11 @@
  * @example
  * await app.register(problemPlugin, { traceId: (request) => request.id });
  */
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
-
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { HttpError } from '../http-error.ts';
 import { problemParts } from '../response.ts';
+
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
 
 /** The part of Fastify's `request` the handlers read. */
 export interface FastifyRequestLike {

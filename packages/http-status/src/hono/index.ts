@@ -5,11 +5,11 @@
  * app.onError(errorHandler());
  * app.notFound(notFoundHandler());
  */
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
-
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { HttpError } from '../http-error.ts';
 import { problemParts, problemResponse } from '../response.ts';
+
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
 
 /** The part of Hono's `Context` the handlers read. */
 export interface HonoContextLike {

@@ -7,13 +7,13 @@
  *   sendJson(res, ok({ hello: 'world' }));
  * }));
  */
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
-
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.ts';
 import { invalidOption } from '../errors.ts';
 import { HttpError } from '../http-error.ts';
 import { type NodeResponseLike, sendProblem } from '../send.ts';
 
+export type { AdapterOptions, LoggerLike } from '../adapter.ts';
 export { type NodeResponseLike, sendJson, sendProblem } from '../send.ts';
 
 /** The part of `http.IncomingMessage` the adapter reads. */
@@ -34,7 +34,10 @@ function pathOf(request: NodeRequestLike): string | undefined {
  * Wraps a `node:http` request handler: whatever it throws or rejects with is answered with an
  * RFC 9457 problem (see `toProblem`); 5xx errors go to `logger`.
  */
-export function withProblems<Req extends NodeRequestLike, Res extends NodeResponseLike>(
+export function withProblems<
+  Req extends NodeRequestLike = IncomingMessage,
+  Res extends NodeResponseLike = ServerResponse,
+>(
   handler: (request: Req, response: Res) => unknown,
   options?: NodeProblemOptions<Req>,
 ): (request: Req, response: Res) => Promise<void> {
@@ -51,7 +54,7 @@ export function withProblems<Req extends NodeRequestLike, Res extends NodeRespon
 }
 
 /** A handler answering 404 problem+json, for requests no route matched. */
-export function notFoundHandler<Req extends NodeRequestLike>(
+export function notFoundHandler<Req extends NodeRequestLike = IncomingMessage>(
   options?: NodeProblemOptions<Req>,
 ): (request: Req, response: NodeResponseLike) => void {
   const adapter = prepareAdapter(options);
