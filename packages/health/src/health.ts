@@ -7,6 +7,7 @@ import { HealthError, invalidOption } from './errors.ts';
 import { failureText } from './failure-text.ts';
 import { type ServiceInfo, toHealthResponse } from './health-json.ts';
 import { fetchHandler, type HealthPaths, nodeListener, pathMatcher, resolvePaths, type ShowDetails } from './http.ts';
+import { logTo } from './logger.ts';
 import { type CheckOutcome, runCheck } from './run-check.ts';
 import type {
   CheckReport,
@@ -138,7 +139,7 @@ export function createHealth(options: HealthOptions = {}): Health {
   const showDetails = validShowDetails(options.showDetails ?? 'never');
   const paths = resolvePaths(options.paths ?? {});
   const match = pathMatcher(paths);
-  const logger = options.logger;
+  const log = logTo(options.logger);
 
   const checks = new Map<string, Registered>();
   const closing = new AbortController();
@@ -191,11 +192,10 @@ export function createHealth(options: HealthOptions = {}): Health {
   }
 
   function logTransition(entry: Registered, report: CheckReport, outcome: CheckOutcome): void {
-    if (logger === undefined) return;
     const fields = { check: entry.name, status: report.status, previous: entry.stats.lastStatus ?? null };
-    if (report.status === 'pass') logger.info(fields, 'health check passes');
-    else if (report.status === 'warn') logger.warn({ ...fields, output: outcome.output }, 'health check warns');
-    else logger.error({ ...fields, output: report.output, err: outcome.error }, 'health check fails');
+    if (report.status === 'pass') log('info', fields, 'health check passes');
+    else if (report.status === 'warn') log('warn', { ...fields, output: outcome.output }, 'health check warns');
+    else log('error', { ...fields, output: report.output, err: outcome.error }, 'health check fails');
   }
 
   /** Single flight plus a TTL: a run in progress is shared, a fresh enough result is reused. */
@@ -209,11 +209,14 @@ export function createHealth(options: HealthOptions = {}): Health {
       cacheHits++;
       return Promise.resolve({ ...last, cached: true });
     }
-    const running = run(entry).then((report) => {
-      entry.last = report;
-      entry.running = undefined;
-      return report;
-    });
+    const running = run(entry)
+      .then((report) => {
+        entry.last = report;
+        return report;
+      })
+      .finally(() => {
+        entry.running = undefined;
+      });
     entry.running = running;
     return running;
   }
@@ -252,7 +255,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     try {
       return (await showDetails(request)) === true;
     } catch (error) {
-      logger?.warn({ err: error }, 'showDetails threw; details hidden');
+      log('warn', { err: error }, 'showDetails threw; details hidden');
       return false;
     }
   }
@@ -322,7 +325,7 @@ export function createHealth(options: HealthOptions = {}): Health {
       }),
     );
     for (const result of results) {
-      if (result.status === 'rejected') logger?.warn({ err: result.reason }, 'a health check failed to close');
+      if (result.status === 'rejected') log('warn', { err: result.reason }, 'a health check failed to close');
     }
   }
 

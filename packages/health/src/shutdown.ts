@@ -1,6 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { type Duration, durationOr, positiveDuration } from './duration.ts';
 import { HealthError, invalidOption } from './errors.ts';
+import { logTo } from './logger.ts';
 import type { Logger } from './types.ts';
 
 /** A server that can stop accepting: node:http/https/http2 servers fit, and `fastify.server`. */
@@ -115,7 +116,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   if (typeof exitOption !== 'boolean' && typeof exitOption !== 'function') {
     throw invalidOption('exit', 'must be a boolean or a function (code) => void');
   }
-  const logger = options.logger;
+  const log = logTo(options.logger);
 
   const hooks: Hook[] = [];
   let running: Promise<ShutdownResult> | undefined;
@@ -132,12 +133,15 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (running !== undefined) {
-      logger?.warn({ signal }, 'second signal: forcing exit');
+      log('warn', { signal }, 'second signal: forcing exit');
       publish('forced', { signal });
       exit(1);
       return;
     }
-    run(signal).then((result) => exit(result.exitCode));
+    run(signal).then(
+      (result) => exit(result.exitCode),
+      () => exit(1),
+    );
   };
   for (const signal of signals) process.on(signal, onSignal);
 
@@ -146,24 +150,30 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   }
 
   async function sequence(reason: string): Promise<ShutdownResult> {
-    logger?.info({ reason, readinessDelayMs, drainTimeoutMs }, 'shutting down');
+    log('info', { reason, readinessDelayMs, drainTimeoutMs }, 'shutting down');
     publish('start', { reason });
     health?.markShuttingDown();
     await delay(readinessDelayMs);
     publish('drain', { reason });
     const drained = await drainAll(servers, drainTimeoutMs);
-    if (!drained) logger?.warn({ drainTimeoutMs }, 'in-flight requests cut after drainTimeoutMs');
+    if (!drained) log('warn', { drainTimeoutMs }, 'in-flight requests cut after drainTimeoutMs');
     const results: ShutdownResult['hooks'] = [];
     for (const entry of [...hooks].reverse()) {
       const result = await runHook(entry);
       results.push(result);
-      if (result.ok) logger?.info({ hook: entry.name, durationMs: result.durationMs }, 'shutdown hook done');
-      else logger?.error({ hook: entry.name, err: result.error }, 'shutdown hook failed');
+      if (result.ok) log('info', { hook: entry.name, durationMs: result.durationMs }, 'shutdown hook done');
+      else log('error', { hook: entry.name, err: result.error }, 'shutdown hook failed');
     }
-    await health?.close?.();
-    const exitCode = results.every((r) => r.ok) ? 0 : 1;
+    let healthClosed = true;
+    try {
+      await health?.close?.();
+    } catch (error) {
+      healthClosed = false;
+      log('error', { err: error }, 'closing health failed');
+    }
+    const exitCode = healthClosed && results.every((r) => r.ok) ? 0 : 1;
     publish('end', { reason, exitCode, drained });
-    logger?.info({ exitCode }, 'shutdown complete');
+    log('info', { exitCode }, 'shutdown complete');
     // The signal listeners stay until exit: a late second signal must still force, not fall back to the default.
     return { exitCode, reason, drained, hooks: results };
   }

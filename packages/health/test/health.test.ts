@@ -329,6 +329,29 @@ describe('observability', () => {
   });
 });
 
+describe('robustness', () => {
+  it('answers even when the logger throws', async () => {
+    const boom = () => {
+      throw new Error('logger down');
+    };
+    const h = health({ logger: { info: boom, warn: boom, error: boom } });
+    h.register('db', () => ({ status: 'fail' }));
+    expect((await h.respond('readiness')).status).toBe(503);
+    expect((await h.respond('readiness')).status).toBe(503);
+  });
+
+  it('hides details when showDetails throws', async () => {
+    const h = health({
+      showDetails: () => {
+        throw new Error('auth service down');
+      },
+    });
+    h.register('db', () => {});
+    const answer = await h.respond('readiness', { method: 'GET', url: '/health/ready', header: () => undefined });
+    expect(JSON.parse(answer.body)).toEqual({ status: 'pass' });
+  });
+});
+
 describe('options and lifecycle', () => {
   it.each([
     [{ timeoutMs: -1 }, 'timeoutMs'],
@@ -338,6 +361,7 @@ describe('options and lifecycle', () => {
     [{ paths: { readiness: 'ready' } }, 'paths.readiness'],
     [{ paths: { liveness: '/health' } }, 'paths.health'],
     [{ service: { version: 1 } }, 'service.version'],
+    [{ logger: { info: () => {} } }, 'logger'],
   ])('rejects %j naming %s', (options, name) => {
     expect(() => createHealth(options as Parameters<typeof createHealth>[0])).toThrow(
       expect.objectContaining({ code: 'ERR_HEALTH_INVALID_OPTION', message: expect.stringContaining(`"${name}"`) }),
