@@ -60,9 +60,14 @@ export function problemResponse(error: unknown, options?: ProblemResponseOptions
   return new Response(body ?? null, { status, headers: responseHeaders });
 }
 
-/** Checks a JSON response status; throws `ERR_HTTP_STATUS_INVALID_OPTION` for anything outside 100–599. */
+/**
+ * Checks the status of a final response; throws `ERR_HTTP_STATUS_INVALID_OPTION` outside 200–599
+ * (1xx are interim responses the server sends itself, never with a JSON body).
+ */
 export function checkStatus(status: unknown): number {
-  if (!isValidStatus(status)) return invalidOption('status', `expected an integer in 100-599, got ${String(status)}`);
+  if (!isValidStatus(status) || status < 200) {
+    return invalidOption('status', `expected an integer in 200-599, got ${String(status)}`);
+  }
   return status;
 }
 

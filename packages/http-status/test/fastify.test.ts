@@ -6,7 +6,7 @@ import { problemOf } from './support/http.ts';
 
 const app = Fastify();
 await app.register(problemPlugin, { traceId: (request) => request.id });
-// Registered in a child context: the plugin's handlers must still apply (no encapsulation).
+// problemPlugin skips encapsulation: its handlers serve the root routes below and this child context.
 await app.register(async (child) => {
   child.get('/orders/:id', async (request) => {
     throw HttpError.gone(`Order ${(request.params as { id: string }).id} was deleted`);

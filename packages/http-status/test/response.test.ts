@@ -50,6 +50,7 @@ describe('jsonResponse', () => {
       expect(empty.body).toBeNull();
     }
     expect(() => jsonResponse({}, { status: 99 })).toThrow(/status/);
+    expect(() => jsonResponse({}, { status: 103 })).toThrow(/^status: expected an integer in 200-599/);
   });
 });
 
