@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { type DotenvFile, type EnvFile, readDotenvFiles } from './dotenv.ts';
 import { EnvError } from './errors.ts';
 import { freezeEnv } from './freeze.ts';
@@ -135,6 +136,12 @@ function checkOptions(options: object, known: readonly string[]): void {
   }
 }
 
+/**
+ * `infra:env:parse`: published after every `defineEnv`/`parseEnv`, with `{ ok, variables, sources }` and,
+ * on failure, `issues` (which never hold a secret). Lets an app or a test log config loading without a logger.
+ */
+export const parseChannel = channel('infra:env:parse');
+
 const plans = new WeakMap<object, PlannedKey[]>();
 const blank = /^\s*$/;
 
@@ -253,8 +260,13 @@ function resolve<S extends EnvSchema>(
     origins.set(key, { source: source ?? (defaulted ? 'default' : 'unset'), defaulted, environmentDefault, secret });
   }
   if (issues.length > 0) {
-    throw new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
+    const error = new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
+    if (parseChannel.hasSubscribers) {
+      parseChannel.publish({ ok: false, variables: plan.length, sources: searchedNames, issues: error.issues });
+    }
+    throw error;
   }
+  if (parseChannel.hasSubscribers) parseChannel.publish({ ok: true, variables: plan.length, sources: searchedNames });
   const frozen = freezeEnv(env);
   attachMetadata(frozen, {
     nodeEnv,

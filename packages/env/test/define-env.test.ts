@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,5 +303,30 @@ describe('standard schema validators other than zod', () => {
   it('secret() wraps any zod schema', () => {
     const env = parseEnv({ KEY: secret(z.string().length(4)) }, { KEY: 'abcd' });
     expect(env.KEY.reveal()).toBe('abcd');
+  });
+});
+
+describe('diagnostics channel infra:env:parse', () => {
+  it('reports each parse, with the issues on failure', () => {
+    const messages: unknown[] = [];
+    const listener = (message: unknown) => messages.push(message);
+    subscribe('infra:env:parse', listener);
+    try {
+      parseEnv({ PORT: port() }, { PORT: '80' });
+      expect(() => parseEnv({ PORT: port() }, { PORT: 'x' })).toThrow(EnvError);
+    } finally {
+      unsubscribe('infra:env:parse', listener);
+    }
+    expect(messages).toEqual([
+      { ok: true, variables: 1, sources: ['env'] },
+      {
+        ok: false,
+        variables: 1,
+        sources: ['env'],
+        issues: [
+          { key: 'PORT', kind: 'invalid', message: 'expected a port number from 1 to 65535, got "x"', source: 'env' },
+        ],
+      },
+    ]);
   });
 });
