@@ -62,7 +62,8 @@ export function pathMatcher(paths: Readonly<HealthPaths>): (url: string) => Heal
 /** The path of a request target: `'/health/ready?x=1'` and `'http://h/health/ready#a'` give `'/health/ready'`. */
 export function pathOf(url: string): string {
   let path = url;
-  const schemeEnd = path.indexOf('://');
+  // Only an absolute URL has a scheme; '://' in a query string (`?next=http://x/y`) must not count.
+  const schemeEnd = path.startsWith('/') ? -1 : path.indexOf('://');
   if (schemeEnd !== -1) {
     const slash = path.indexOf('/', schemeEnd + 3);
     path = slash === -1 ? '/' : path.slice(slash);

@@ -379,6 +379,10 @@ describe('options and lifecycle', () => {
     expect(() => h.register('w', 'nope' as unknown as () => void)).toThrow(/"check"/);
   });
 
+  it('rejects an unknown target', async () => {
+    await expect(health().check('ready' as 'readiness')).rejects.toThrow(/"target"/);
+  });
+
   it('unregisters', async () => {
     const h = health();
     const remove = h.register('db', () => ({ status: 'fail' }));

@@ -36,7 +36,13 @@ describe('health.handle (fetch)', () => {
 
   it('matches paths with a query string, a fragment or a trailing slash', async () => {
     const health = setup();
-    for (const url of ['/health/ready?probe=k8s&x=1', '/health/ready/', '/health/ready/?a=b', '/health/ready#top']) {
+    for (const url of [
+      '/health/ready?probe=k8s&x=1',
+      '/health/ready?next=http://evil.example/health',
+      '/health/ready/',
+      '/health/ready/?a=b',
+      '/health/ready#top',
+    ]) {
       const response = await health.handle(new Request(`http://localhost${url}`));
       expect(response.status, url).toBe(200);
       expect((await readHealthResponse(response)).violations).toEqual([]);

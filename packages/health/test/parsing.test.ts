@@ -41,6 +41,12 @@ describe('pathMatcher', () => {
       }),
     );
   });
+
+  it('is not fooled by a URL inside the query string', () => {
+    const match = pathMatcher(resolvePaths({}));
+    expect(match('/health/ready?next=http://evil.example/health/live')).toBe('readiness');
+    expect(match('/orders?next=http://x/health/ready')).toBeUndefined();
+  });
 });
 
 describe('parseDuration', () => {

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHealth, createShutdown, type HealthError, type Shutdown } from '../src/index.ts';
@@ -138,6 +139,19 @@ describe('createShutdown', () => {
     expect(b.started).toBe(false);
     b[Symbol.dispose]();
     expect(process.listenerCount('SIGUSR2')).toBe(before);
+  });
+
+  it('publishes its phases on infra:health:shutdown', async () => {
+    const phases: unknown[] = [];
+    const listener = (message: unknown) => phases.push((message as { phase: string }).phase);
+    subscribe('infra:health:shutdown', listener);
+    try {
+      const { s } = shutdown();
+      await s.run('test');
+      expect(phases).toEqual(['start', 'drain', 'end']);
+    } finally {
+      unsubscribe('infra:health:shutdown', listener);
+    }
   });
 
   it('returns the same run when started twice', () => {
