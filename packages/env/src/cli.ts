@@ -14,10 +14,11 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type DefineEnvOptions, defineEnv } from './define-env.ts';
+import { defineEnv } from './define-env.ts';
 import { describeEnv } from './describe.ts';
 import { EnvError } from './errors.ts';
 import { generateExample } from './example.ts';
+import type { DefineEnvOptions } from './options.ts';
 import { checkProduction } from './production.ts';
 import type { EnvSchema } from './types.ts';
 

@@ -1,4 +1,4 @@
-export { type DefineEnvOptions, defineEnv, type ParseEnvOptions, parseEnv } from './define-env.ts';
+export { defineEnv, parseEnv } from './define-env.ts';
 export { describeEnv, type EnvDescription } from './describe.ts';
 export { type DotenvFile, type EnvFile, parseDotenv } from './dotenv.ts';
 export { EnvError, type EnvErrorCode } from './errors.ts';
@@ -12,6 +12,7 @@ export { int, num, port, type RangeOptions } from './helpers/numbers.ts';
 export { type RequiredIn, requiredIn } from './helpers/required-in.ts';
 export { secret } from './helpers/secret.ts';
 export { type UrlOptions, url } from './helpers/url.ts';
+export type { DefineEnvOptions, ParseEnvOptions } from './options.ts';
 export {
   type AssertProductionReadyOptions,
   assertProductionReady,

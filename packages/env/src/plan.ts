@@ -1,0 +1,37 @@
+import { EnvError } from './errors.ts';
+import { isSecretSchema, requiredInOf } from './schema-info.ts';
+import type { StandardSchemaV1 } from './standard-schema.ts';
+import type { EnvSchema } from './types.ts';
+
+/** One variable of a schema, prepared once per schema object (see `planOf`). */
+export interface PlannedKey {
+  key: string;
+  standard: StandardSchemaV1.Props;
+  secret: boolean;
+  requiredIn: readonly string[];
+}
+
+const plans = new WeakMap<object, PlannedKey[]>();
+
+/**
+ * The schema checked and walked once: config is usually parsed once, but tests and serverless
+ * cold starts parse the same schema object many times. A schema object is treated as fixed after
+ * its first use.
+ */
+export function planOf(schema: EnvSchema): PlannedKey[] {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new EnvError('ERR_ENV_INVALID_OPTION', 'the schema must be an object of { NAME: schema }');
+  }
+  let plan = plans.get(schema);
+  if (plan !== undefined) return plan;
+  plan = Object.keys(schema).map((key) => {
+    const entry = schema[key] as Partial<StandardSchemaV1> | null;
+    const standard = entry?.['~standard'];
+    if (typeof standard?.validate !== 'function') {
+      throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is not a zod or Standard Schema schema`);
+    }
+    return { key, standard, secret: isSecretSchema(entry), requiredIn: requiredInOf(entry) };
+  });
+  plans.set(schema, plan);
+  return plan;
+}
