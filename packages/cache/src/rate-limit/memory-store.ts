@@ -82,7 +82,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
       for (const rule of rules) entries.delete(ruleKey(key, rule));
       entries.delete(blockKey(key));
     },
-    async block(prefix, subject, ms, now) {
+    async block(prefix, subject, _rules, ms, now) {
       const key = prefix + subject;
       const current = read(blockKey(key), now)?.expiresAt ?? 0;
       entries.set(blockKey(key), { state: [], expiresAt: Math.max(current, now + ms) });

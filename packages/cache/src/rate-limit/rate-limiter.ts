@@ -6,6 +6,7 @@ import { channel } from 'node:diagnostics_channel';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Duration, parseDuration } from '../duration.ts';
 import { CacheError } from '../errors.ts';
+import { DeadlineQueue } from './deadline.ts';
 import { memoryRateLimitStore } from './memory-store.ts';
 import { type RateLimitResult, toResult } from './result.ts';
 import { type CompiledRule, compileRules, type RateLimitRule } from './rules.ts';
@@ -144,27 +145,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return cost;
   }
 
+  const deadlines = new DeadlineQueue(timeoutMs);
+  const timedOut = () =>
+    new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`);
+
   async function ask(request: RateLimitStoreRequest): Promise<RateLimitStoreResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`),
-          ),
-        timeoutMs,
-      );
-    });
     try {
-      return await Promise.race([store.evaluate(request), timeout]);
+      return await deadlines.run(store.evaluate(request), timedOut);
     } catch (error) {
       throw error instanceof CacheError && error.code === 'ERR_CACHE_RATE_LIMIT_STORE'
         ? error
         : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, {
             cause: error,
           });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -262,7 +255,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     async block(key, duration) {
       checkKey(key);
       const ms = parseDuration(duration, 'duration');
-      await administer(`block '${key}'`, () => store.block(prefix, key, ms, clock.now()));
+      await administer(`block '${key}'`, () => store.block(prefix, key, rules, ms, clock.now()));
     },
     stats: () => ({ ...counters }),
     async close() {

@@ -50,16 +50,22 @@ export interface RateLimitResult {
   error?: CacheError;
 }
 
-/** Builds the limiter's result from a store's verdict. */
+/** Builds the limiter's result from a store's verdict. Plain loops: this runs on every request. */
 export function toResult(
   decision: RateLimitStoreResult,
   rules: readonly CompiledRule[],
   reason?: 'insurance',
 ): RateLimitResult {
   const { now, blockedUntil } = decision;
-  const ruleResults = rules.map((rule, index): RateLimitRuleResult => {
-    const verdict = decision.rules[index];
-    return {
+  const ruleResults: RateLimitRuleResult[] = new Array(rules.length);
+  // The binding rule: among rejecting rules the one asking for the longest wait, else the tightest.
+  let binding: RateLimitRuleResult | undefined;
+  let rejecting = false;
+  let retryAfterMs = blockedUntil > now ? blockedUntil - now : 0;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as CompiledRule;
+    const verdict = decision.rules[i];
+    const result: RateLimitRuleResult = {
       name: rule.name,
       algorithm: rule.algorithm,
       limit: rule.limit,
@@ -69,14 +75,14 @@ export function toResult(
       resetAt: verdict?.resetAt ?? now,
       retryAfterMs: verdict?.retryAfterMs ?? 0,
     };
-  });
-  const rejecting = ruleResults.filter((rule) => !rule.allowed);
-  const blocked = blockedUntil > now;
-  const wasBlocked = decision.blocked;
-  let binding: RateLimitRuleResult | undefined;
-  for (const rule of rejecting.length > 0 ? rejecting : ruleResults) {
-    if (binding === undefined) binding = rule;
-    else if (rejecting.length > 0 ? rule.retryAfterMs > binding.retryAfterMs : isTighter(rule, binding)) binding = rule;
+    ruleResults[i] = result;
+    if (!result.allowed) {
+      if (result.retryAfterMs > retryAfterMs) retryAfterMs = result.retryAfterMs;
+      if (!rejecting || result.retryAfterMs > (binding as RateLimitRuleResult).retryAfterMs) binding = result;
+      rejecting = true;
+    } else if (!rejecting && (binding === undefined || isTighter(result, binding))) {
+      binding = result;
+    }
   }
   const chosen = binding as RateLimitRuleResult;
   if (decision.allowed) {
@@ -91,7 +97,7 @@ export function toResult(
       rules: ruleResults,
     };
   }
-  const retryAfterMs = Math.max(blocked ? blockedUntil - now : 0, ...rejecting.map((rule) => rule.retryAfterMs));
+  const blocked = blockedUntil > now;
   return {
     allowed: false,
     limit: chosen.limit,
@@ -99,7 +105,7 @@ export function toResult(
     resetAt: blocked ? Math.max(chosen.resetAt, blockedUntil) : chosen.resetAt,
     retryAfterMs,
     decidedAt: now,
-    reason: reason ?? (wasBlocked ? 'blocked' : 'over-limit'),
+    reason: reason ?? (decision.blocked ? 'blocked' : 'over-limit'),
     rules: ruleResults,
   };
 }

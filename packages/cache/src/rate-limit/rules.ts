@@ -110,6 +110,7 @@ function compileRule(rule: unknown, option: string): CompiledRule {
     throw invalid(`${option}.algorithm`, `must be one of ${Object.keys(algorithmCodes).join(', ')}`);
   }
   const limit = positiveInteger(r.limit, `${option}.limit`);
+  if (limit > 1e12) throw invalid(`${option}.limit`, 'must be at most 10^12');
   let windowMs: number;
   let extra = 0;
   let policyWindowMs: number;
@@ -124,6 +125,10 @@ function compileRule(rule: unknown, option: string): CompiledRule {
       extra = r.burst === undefined ? limit : positiveInteger(r.burst, `${option}.burst`);
       policyWindowMs = Math.ceil((extra * windowMs) / limit);
     }
+  }
+  // The algorithms multiply limits by windows; keep every product exact in a double (and in Lua).
+  if (Math.max(limit, extra) * windowMs * 4 > Number.MAX_SAFE_INTEGER) {
+    throw invalid(`${option}.limit`, 'times the window is too large for exact arithmetic');
   }
   const code = algorithmCodes[algorithm as RateLimitAlgorithm];
   const id = [code, limit, windowMs, ...(extra ? [extra] : [])].join(':');

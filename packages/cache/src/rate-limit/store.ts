@@ -53,7 +53,7 @@ export interface RateLimitStore {
   /** Forgets the key's counters for these rules and lifts any block. */
   reset(prefix: string, key: string, rules: readonly CompiledRule[]): Promise<void>;
   /** Blocks the key until `now + ms` (or extends a shorter block). */
-  block(prefix: string, key: string, ms: number, now: number): Promise<void>;
+  block(prefix: string, key: string, rules: readonly CompiledRule[], ms: number, now: number): Promise<void>;
 }
 
 /** What a store must write after a decision. */

@@ -23,8 +23,8 @@ export interface RedisRateLimitStoreOptions {
    */
   client: RateLimitRedisClient;
   /**
-   * Wrap each subject's part of the keys in `{hash tags}` so that all keys of one request live in one
-   * Redis Cluster slot (required for the one-script check on a cluster; harmless elsewhere).
+   * Wrap the subject's part of the key in `{hash tags}` (`rl:{user-1}:...`), so that a Redis Cluster
+   * places all of one subject's limiters in one slot. Harmless elsewhere.
    * @default true
    */
   hashTags?: boolean;
@@ -62,32 +62,35 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
     return args;
   }
 
-  // `rl:{user-1}:block`, `rl:{user-1}:sw:100:60000`: the tag keeps one subject's keys in one slot.
-  const base = (prefix: string, key: string) => (hashTags ? `${prefix}{${key}}` : prefix + key);
-  const keysOf = (prefix: string, key: string, rules: readonly CompiledRule[]) => {
-    const subject = base(prefix, key);
-    const keys = [`${subject}:block`];
-    for (const rule of rules) keys.push(`${subject}:${rule.id}`);
-    return keys;
-  };
+  // `rl:{user-1}:sw:100:60000`: one key per subject and rule set; the tag pins it to one Cluster slot.
+  const keyCache = new WeakMap<readonly CompiledRule[], string>();
+  function keyOf(prefix: string, key: string, rules: readonly CompiledRule[]): string {
+    let suffix = keyCache.get(rules);
+    if (suffix === undefined) {
+      suffix = rules.map((rule) => rule.id).join(',');
+      keyCache.set(rules, suffix);
+    }
+    return `${hashTags ? `${prefix}{${key}}` : prefix + key}:${suffix}`;
+  }
   const now = (clientNow: number) => (time === 'client' ? clientNow : '');
 
   return {
     async evaluate(request) {
-      const reply = await runScript(client, evaluateScript, keysOf(request.prefix, request.key, request.rules), [
+      const args: (string | number)[] = [
         now(request.now),
         request.cost,
         request.consume ? '1' : '0',
         request.blockMs,
         ...ruleArgs(request.rules),
-      ]);
+      ];
+      const reply = await runScript(client, evaluateScript, [keyOf(request.prefix, request.key, request.rules)], args);
       return parseReply(reply, request.rules.length);
     },
     async reset(prefix, key, rules) {
-      await client.del(...keysOf(prefix, key, rules));
+      await client.del(keyOf(prefix, key, rules));
     },
-    async block(prefix, key, ms, clientNow) {
-      await runScript(client, blockScript, [`${base(prefix, key)}:block`], [now(clientNow), ms]);
+    async block(prefix, key, rules, ms, clientNow) {
+      await runScript(client, blockScript, [keyOf(prefix, key, rules)], [now(clientNow), ms]);
     },
   };
 }

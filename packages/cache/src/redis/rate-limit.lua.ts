@@ -2,19 +2,21 @@
  * The rate-limit scripts. `evaluate` is a port of `rate-limit/algorithms.ts` + `decide()` and must stay
  * line-for-line equivalent (the conformance tests run the same boundary cases on both).
  *
- * KEYS: [1] the block key, [2..n+1] one key per rule.
+ * KEYS: [1] the subject's key (one per subject and rule set).
  * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
  *       [4] block ms on rejection; [5] n; then per rule: algorithm code, limit, window ms, extra.
  * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
  *
- * State is a short string of integers ("start count") set with PX, so each key expires by itself.
+ * One key holds the whole state as integers separated by spaces: the block end, then each rule's state
+ * (2 or 3 integers). So a check is TIME + GET + at most one SET whatever the number of rules, and the key
+ * expires by itself (PX = the longest any part still matters). A part that outlives its meaning is
+ * harmless: every algorithm treats a state from an earlier window, or an earlier TAT, as empty.
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
- * the only mode in 7); `redis.replicate_commands()` turns it on for 3.2–4.x.
+ * the only mode in 7), so Redis >= 5 is required.
  */
 import { luaScript } from './lua-script.ts';
 
 const prelude = `
-if redis.replicate_commands then redis.replicate_commands() end
 local function floordiv(a, b)
   local q = math.floor(a / b)
   if q * b > a then q = q - 1 elseif (q + 1) * b <= a then q = q + 1 end
@@ -34,46 +36,37 @@ local consume = ARGV[3] == '1'
 local blockMs = tonumber(ARGV[4])
 local n = tonumber(ARGV[5])
 
-local function parse(value)
-  if not value then return nil end
-  local state = {}
-  for part in string.gmatch(value, '%S+') do state[#state + 1] = tonumber(part) end
-  return state
+local raw = redis.call('GET', KEYS[1])
+local saved = {}
+if raw then
+  for part in string.gmatch(raw, '%S+') do saved[#saved + 1] = tonumber(part) end
 end
+local blockedUntil = saved[1] or 0
 
-local function fixed(limit, window, state)
+local function fixed(limit, window, s1, s2)
   local start = floordiv(now, window) * window
   local count = 0
-  if state and state[1] == start then count = state[2] end
+  if s1 == start then count = s2 end
   local resetAt = start + window
   local allowed = count + cost <= limit
-  return {
-    allowed = allowed, retry = allowed and 0 or resetAt - now,
-    remaining = math.max(0, limit - count), resetAt = resetAt,
-    remainingAfter = math.max(0, limit - count - cost), resetAtAfter = resetAt,
-    next = string.format('%d %d', start, count + cost), ttl = resetAt - now,
-  }
+  return allowed, allowed and 0 or resetAt - now,
+    math.max(0, limit - count), resetAt,
+    math.max(0, limit - count - cost), resetAt,
+    start .. ' ' .. (count + cost), resetAt - now
 end
 
-local function sliding(limit, window, state)
+local function sliding(limit, window, s1, s2, s3)
   local start = floordiv(now, window) * window
   local elapsed = now - start
   local current, previous = 0, 0
-  if state then
-    if state[1] == start then
-      current = state[2]
-      previous = state[3] or 0
-    elseif state[1] == start - window then
-      previous = state[2]
-    end
+  if s1 == start then
+    current = s2
+    previous = s3
+  elseif s1 == start - window then
+    previous = s2
   end
-  local function used(count) return previous * (window - elapsed) + count * window end
-  local function remaining(count) return math.max(0, floordiv(limit * window - used(count), window)) end
-  local function reset(count)
-    if count > 0 then return start + 2 * window elseif previous > 0 then return start + window end
-    return now
-  end
-  local allowed = used(current + cost) <= limit * window
+  local weighted = previous * (window - elapsed)
+  local allowed = weighted + (current + cost) * window <= limit * window
   local retry = 0
   if not allowed then
     if current + cost <= limit then
@@ -82,45 +75,40 @@ local function sliding(limit, window, state)
       retry = window - elapsed + window - floordiv((limit - cost) * window, current)
     end
   end
-  return {
-    allowed = allowed, retry = retry,
-    remaining = remaining(current), resetAt = reset(current),
-    remainingAfter = remaining(current + cost), resetAtAfter = reset(current + cost),
-    next = string.format('%d %d %d', start, current + cost, previous), ttl = start + 2 * window - now,
-  }
+  local resetBefore = now
+  if current > 0 then resetBefore = start + 2 * window elseif previous > 0 then resetBefore = start + window end
+  return allowed, retry,
+    math.max(0, floordiv(limit * window - weighted - current * window, window)), resetBefore,
+    math.max(0, floordiv(limit * window - weighted - (current + cost) * window, window)), start + 2 * window,
+    start .. ' ' .. (current + cost) .. ' ' .. previous, start + 2 * window - now
 end
 
-local function bucket(capacity, refill, interval, state)
+local function bucket(capacity, refill, interval, s1, s2)
   local tokens, last = capacity, now
-  if state then
-    tokens = state[1]
-    last = state[2]
-    local steps = math.max(0, floordiv(now - last, interval))
-    tokens = math.min(capacity, tokens + steps * refill)
-    last = last + steps * interval
+  if s1 then
+    local steps = math.max(0, floordiv(now - s2, interval))
+    tokens = math.min(capacity, s1 + steps * refill)
+    last = s2 + steps * interval
   end
   if tokens >= capacity then last = now end
-  local function reset(left)
-    if left >= capacity then return now end
-    return last + ceildiv(capacity - left, refill) * interval
-  end
+  local after = tokens - cost
+  local resetBefore = now
+  if tokens < capacity then resetBefore = last + ceildiv(capacity - tokens, refill) * interval end
+  local resetAfter = last + ceildiv(capacity - after, refill) * interval
   local allowed = tokens >= cost
   local retry = 0
   if not allowed then retry = last + ceildiv(cost - tokens, refill) * interval - now end
-  local after = tokens - cost
-  return {
-    allowed = allowed, retry = retry,
-    remaining = tokens, resetAt = reset(tokens),
-    remainingAfter = math.max(0, after), resetAtAfter = reset(after),
-    next = string.format('%d %d', after, last), ttl = math.max(1, reset(after) - now),
-  }
+  return allowed, retry,
+    tokens, resetBefore,
+    math.max(0, after), resetAfter,
+    after .. ' ' .. last, math.max(1, resetAfter - now)
 end
 
-local function gcra(rate, window, burst, state)
+local function gcra(rate, window, burst, s1, s2)
   local tatMs, tatRem = now, 0
-  if state and state[1] >= now then
-    tatMs = state[1]
-    tatRem = state[2]
+  if s1 and s1 >= now then
+    tatMs = s1
+    tatRem = s2
   end
   local debt = (tatMs - now) * rate + tatRem
   local debtAfter = debt + cost * window
@@ -128,63 +116,92 @@ local function gcra(rate, window, burst, state)
   local allowed = debtAfter <= capacity
   local nextRem = tatRem + cost * window
   local carry = floordiv(nextRem, rate)
-  return {
-    allowed = allowed, retry = allowed and 0 or ceildiv(debtAfter - capacity, rate),
-    remaining = math.max(0, floordiv(capacity - debt, window)), resetAt = now + ceildiv(debt, rate),
-    remainingAfter = math.max(0, floordiv(capacity - debtAfter, window)), resetAtAfter = now + ceildiv(debtAfter, rate),
-    next = string.format('%d %d', tatMs + carry, nextRem - carry * rate), ttl = math.max(1, ceildiv(debtAfter, rate)),
-  }
+  return allowed, allowed and 0 or ceildiv(debtAfter - capacity, rate),
+    math.max(0, floordiv(capacity - debt, window)), now + ceildiv(debt, rate),
+    math.max(0, floordiv(capacity - debtAfter, window)), now + ceildiv(debtAfter, rate),
+    (tatMs + carry) .. ' ' .. (nextRem - carry * rate), math.max(1, ceildiv(debtAfter, rate))
 end
 
-local results = {}
-local every = true
+local blocked = blockedUntil > now
+local every = not blocked
+local verdicts = {}
+local nexts = {}
+local ttl = 1
+local at = 2
 for i = 1, n do
   local base = 5 + (i - 1) * 4
   local algorithm = ARGV[base + 1]
   local limit = tonumber(ARGV[base + 2])
   local window = tonumber(ARGV[base + 3])
   local extra = tonumber(ARGV[base + 4])
-  local state = parse(redis.call('GET', KEYS[i + 1]))
-  local result
-  if algorithm == 'fw' then result = fixed(limit, window, state)
-  elseif algorithm == 'sw' then result = sliding(limit, window, state)
-  elseif algorithm == 'tb' then result = bucket(limit, extra, window, state)
-  else result = gcra(extra, window, limit, state) end
-  results[i] = result
-  if not result.allowed then every = false end
+  local s1, s2, s3 = saved[at], saved[at + 1], saved[at + 2]
+  local ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl
+  if algorithm == 'sw' then
+    at = at + 3
+    if not s1 then s1, s2, s3 = 0, 0, 0 end
+    ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = sliding(limit, window, s1, s2, s3)
+  else
+    at = at + 2
+    if algorithm == 'fw' then
+      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = fixed(limit, window, s1, s2)
+    elseif algorithm == 'tb' then
+      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = bucket(limit, extra, window, s1, s2)
+    else
+      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = gcra(extra, window, limit, s1, s2)
+    end
+  end
+  if not ok then every = false end
+  verdicts[i] = { ok, retry, remaining, resetAt, remainingAfter, resetAtAfter }
+  nexts[i] = nextState
+  if nextTtl > ttl then ttl = nextTtl end
 end
 
-local blockedUntil = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-local blocked = blockedUntil > now
-local allowed = every and not blocked
-local commit = allowed and consume
+local commit = every and consume
 local untilMs = 0
 if blocked then
   untilMs = blockedUntil
-elseif consume and blockMs > 0 and not allowed then
+elseif commit then
+  redis.call('SET', KEYS[1], '0 ' .. table.concat(nexts, ' '), 'PX', ttl)
+elseif consume and blockMs > 0 and not every then
   untilMs = now + blockMs
-  redis.call('SET', KEYS[1], string.format('%d', untilMs), 'PX', string.format('%d', blockMs))
+  local rest = ''
+  if raw then rest = string.match(raw, '^%S+(.*)$') end
+  redis.call('SET', KEYS[1], untilMs .. rest, 'PX', math.max(ttl, blockMs))
 end
 
-local reply = { allowed and 1 or 0, now, untilMs, blocked and 1 or 0 }
+local reply = { every and 1 or 0, now, untilMs, blocked and 1 or 0 }
 for i = 1, n do
-  local result = results[i]
-  if commit then redis.call('SET', KEYS[i + 1], result.next, 'PX', string.format('%d', result.ttl)) end
-  reply[#reply + 1] = result.allowed and 1 or 0
-  reply[#reply + 1] = commit and result.remainingAfter or result.remaining
-  reply[#reply + 1] = commit and result.resetAtAfter or result.resetAt
-  reply[#reply + 1] = result.retry
+  local v = verdicts[i]
+  reply[#reply + 1] = v[1] and 1 or 0
+  if commit then
+    reply[#reply + 1] = v[5]
+    reply[#reply + 1] = v[6]
+  else
+    reply[#reply + 1] = v[3]
+    reply[#reply + 1] = v[4]
+  end
+  reply[#reply + 1] = v[2]
 end
 return reply
 `);
 
-/** KEYS: [1] the block key. ARGV: [1] now or '', [2] block ms. Sets the block unless a longer one is in place. */
+/**
+ * KEYS: [1] the subject's key. ARGV: [1] now or '', [2] block ms. Sets the block end in the state (unless a
+ * longer block is in place), keeping the rules' state, and makes the key live at least as long as the block.
+ */
 export const blockScript = luaScript(`${prelude}
 local ms = tonumber(ARGV[2])
 local untilMs = now + ms
-local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local raw = redis.call('GET', KEYS[1])
+local current = 0
+local rest = ''
+if raw then
+  current = tonumber(string.match(raw, '^%S+')) or 0
+  rest = string.match(raw, '^%S+(.*)$')
+end
 if untilMs > current then
-  redis.call('SET', KEYS[1], string.format('%d', untilMs), 'PX', string.format('%d', ms))
+  local ttl = math.max(ms, redis.call('PTTL', KEYS[1]))
+  redis.call('SET', KEYS[1], untilMs .. rest, 'PX', ttl)
 end
 return untilMs
 `);
