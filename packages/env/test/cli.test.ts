@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,25 @@ describe('usage errors exit 2', () => {
     expect((await run(['check', `${fixture}#nothing`])).stderr).toContain('has no export "nothing"');
     expect((await run(['check', fixture, '--frobnicate'])).code).toBe(2);
     expect((await run(['--help'])).code).toBe(0);
+  });
+});
+
+describe('the infra-env executable', () => {
+  const cli = join(import.meta.dirname, '../src/cli.ts');
+  const exec = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [cli, ...args], {
+      env,
+      encoding: 'utf8',
+      cwd: mkdtempSync(join(tmpdir(), 'infra-env-bin-')),
+    });
+
+  it('runs when executed and sets the exit code: 0 valid, 1 invalid, 2 usage', () => {
+    const ok = exec(['check', fixture], { DATABASE_URL: 'postgres://db/app', SESSION_SECRET: 'x'.repeat(16) });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const bad = exec(['check', fixture], { PORT: '0x10' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('PORT: expected a port number from 1 to 65535, got "0x10" (from process.env)');
+    expect(exec(['nope'], {}).status).toBe(2);
   });
 });
