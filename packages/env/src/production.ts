@@ -176,6 +176,9 @@ function checkUrl(key: string, text: string, add: Add): void {
   if (url.protocol === 'http:' && !isPrivate(host)) {
     add(key, 'warning', `uses plain http:// for an external service (${shown}); use https://`);
   }
+  if (url.protocol === 'redis:' && !isPrivate(host)) {
+    add(key, 'warning', `connects to Redis at ${shown} without TLS; use rediss://`);
+  }
   if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
     const sslmode = url.searchParams.get('sslmode')?.toLowerCase();
     const ssl = url.searchParams.get('ssl')?.toLowerCase();

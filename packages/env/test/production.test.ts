@@ -99,6 +99,18 @@ describe('checkProduction', () => {
     ]);
   });
 
+  it('flags Redis without TLS on a public host only', () => {
+    expect(findingsFor({ ...ready, REDIS_URL: 'redis://cache.example.com:6379' })).toEqual([
+      {
+        key: 'REDIS_URL',
+        severity: 'warning',
+        message: 'connects to Redis at redis://cache.example.com:6379 without TLS; use rediss://',
+      },
+    ]);
+    expect(findingsFor({ ...ready, REDIS_URL: 'rediss://cache.example.com:6380' })).toEqual([]);
+    expect(findingsFor({ ...ready, REDIS_URL: 'redis://redis:6379' })).toEqual([]);
+  });
+
   it('accepts plain http inside a private network', () => {
     for (const host of ['10.0.0.5', '192.168.1.2', '172.20.0.3', 'backend', 'api.internal', 'svc.cluster.local']) {
       expect(findingsFor({ ...ready, API_URL: `http://${host}:8080` })).toEqual([]);
