@@ -1,9 +1,10 @@
 import type * as z from 'zod';
+import { maskUrlPasswords } from '../mask.ts';
 
 /** The context zod hands a transform; helpers report problems through it. */
 export type Ctx = z.core.$RefinementCtx<string>;
 
-/** Reports a problem with `input` and returns zod's "no value" marker. */
+/** Reports a problem with `input`; zod fails the parse because an issue was pushed, so the return value is never used. */
 export function reject(ctx: Ctx, input: string, message: string): never {
   ctx.issues.push({ code: 'custom', input, message });
   return undefined as never;
@@ -14,7 +15,7 @@ export function reject(ctx: Ctx, input: string, message: string): never {
  * Values of `secret()` variables never reach here; `defineEnv` words their messages itself.
  */
 export function show(input: string): string {
-  const masked = input.includes('@') ? input.replace(/(\/\/[^/?#:@\s]*:)[^/?#@\s]*@/g, '$1***@') : input;
+  const masked = input.includes('@') ? maskUrlPasswords(input) : input;
   return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 37)}...` : masked);
 }
 
