@@ -12,7 +12,7 @@ export function reject(ctx: Ctx, input: string, message: string): never {
 
 /**
  * A value quoted for an error message: at most 40 characters, with any URL password masked.
- * Values of `secret()` variables never reach here; `defineEnv` words their messages itself.
+ * Inside `secret(...)` these messages are never shown: `defineEnv` words a secret's issues itself.
  */
 export function show(input: string): string {
   const masked = input.includes('@') ? maskUrlPasswords(input) : input;
