@@ -91,6 +91,8 @@ const algorithmCodes: Record<RateLimitAlgorithm, string> = {
 export function compileRules(rules: unknown, option = 'limits'): CompiledRule[] {
   const list = Array.isArray(rules) ? rules : [rules];
   if (rules === undefined || list.length === 0) throw invalid(option, 'needs at least one rule');
+  // Each rule becomes a handful of Lua locals in the Redis script (Lua allows 200).
+  if (list.length > 16) throw invalid(option, `holds ${list.length} rules; at most 16 are supported`);
   const compiled = list.map((rule, index) => compileRule(rule, list.length === 1 ? option : `${option}[${index}]`));
   const seen = new Set<string>();
   for (const rule of compiled) {

@@ -6,8 +6,8 @@
 import { CacheError } from '../errors.ts';
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import type { RateLimitStore, RateLimitStoreResult, RateLimitStoreRuleResult } from '../rate-limit/store.ts';
-import { runScript, type ScriptClient } from './lua-script.ts';
-import { blockScript, evaluateScript } from './rate-limit.lua.ts';
+import { type LuaScript, runScript, type ScriptClient } from './lua-script.ts';
+import { blockScript, evaluateScriptFor } from './rate-limit.lua.ts';
 
 /** What the Redis rate-limit store needs of a client: scripts and `DEL` (an ioredis `Redis` or `Cluster`). */
 export interface RateLimitRedisClient extends ScriptClient {
@@ -37,8 +37,6 @@ export interface RedisRateLimitStoreOptions {
   time?: 'server' | 'client';
 }
 
-const algorithmCodes = { 'fixed-window': 'fw', 'sliding-window': 'sw', 'token-bucket': 'tb', gcra: 'gcra' } as const;
-
 /** A rate-limit store on Redis: one `EVALSHA` per check, Redis server time, keys that expire by themselves. */
 export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   const client = options?.client;
@@ -50,16 +48,15 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const time = options.time ?? 'server';
   if (time !== 'server' && time !== 'client') throw invalid('time', "must be 'server' or 'client'");
 
-  // The rule part of ARGV is the same for every call of a limiter: build it once per rules array.
-  const ruleArgsCache = new WeakMap<readonly CompiledRule[], (string | number)[]>();
-  function ruleArgs(rules: readonly CompiledRule[]): (string | number)[] {
-    let args = ruleArgsCache.get(rules);
-    if (args === undefined) {
-      args = [rules.length];
-      for (const rule of rules) args.push(algorithmCodes[rule.algorithm], rule.limit, rule.windowMs, rule.extra);
-      ruleArgsCache.set(rules, args);
+  // One generated script per rule set (a limiter's rules array), built once.
+  const scripts = new WeakMap<readonly CompiledRule[], LuaScript>();
+  function scriptFor(rules: readonly CompiledRule[]): LuaScript {
+    let script = scripts.get(rules);
+    if (script === undefined) {
+      script = evaluateScriptFor(rules);
+      scripts.set(rules, script);
     }
-    return args;
+    return script;
   }
 
   // `rl:{user-1}:sw:100:60000`: one key per subject and rule set; the tag pins it to one Cluster slot.
@@ -76,14 +73,12 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
 
   return {
     async evaluate(request) {
-      const args: (string | number)[] = [
-        now(request.now),
-        request.cost,
-        request.consume ? '1' : '0',
-        request.blockMs,
-        ...ruleArgs(request.rules),
-      ];
-      const reply = await runScript(client, evaluateScript, [keyOf(request.prefix, request.key, request.rules)], args);
+      const reply = await runScript(
+        client,
+        scriptFor(request.rules),
+        [keyOf(request.prefix, request.key, request.rules)],
+        [now(request.now), request.cost, request.consume ? '1' : '0', request.blockMs],
+      );
       return parseReply(reply, request.rules.length);
     },
     async reset(prefix, key, rules) {

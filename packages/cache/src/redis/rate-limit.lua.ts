@@ -1,10 +1,12 @@
 /**
- * The rate-limit scripts. `evaluate` is a port of `rate-limit/algorithms.ts` + `decide()` and must stay
- * line-for-line equivalent (the conformance tests run the same boundary cases on both).
+ * The rate-limit scripts. The evaluate script is generated per rule set, with each rule's algorithm and
+ * parameters written into the source: no dispatch, no parameter parsing, only the algorithms in use
+ * (Redis caches one script per rule set). Each algorithm is a port of `rate-limit/algorithms.ts`, and
+ * the whole a port of `decide()`; the conformance tests hold both to the same boundary cases.
  *
  * KEYS: [1] the subject's key (one per subject and rule set).
  * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
- *       [4] block ms on rejection; [5] n; then per rule: algorithm code, limit, window ms, extra.
+ *       [4] block ms on rejection.
  * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
  *
  * One key holds the whole state as integers separated by spaces: the block end, then each rule's state
@@ -14,7 +16,8 @@
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
  * the only mode in 7), so Redis >= 5 is required.
  */
-import { luaScript } from './lua-script.ts';
+import type { CompiledRule } from '../rate-limit/rules.ts';
+import { type LuaScript, luaScript } from './lua-script.ts';
 
 const prelude = `
 local function floordiv(a, b)
@@ -30,19 +33,11 @@ if not now then
 end
 `;
 
-export const evaluateScript = luaScript(`${prelude}
-local cost = tonumber(ARGV[2])
-local consume = ARGV[3] == '1'
-local blockMs = tonumber(ARGV[4])
-local n = tonumber(ARGV[5])
-
-local raw = redis.call('GET', KEYS[1])
-local saved = {}
-if raw then
-  for part in string.gmatch(raw, '%S+') do saved[#saved + 1] = tonumber(part) end
-end
-local blockedUntil = saved[1] or 0
-
+const algorithms = {
+  'fixed-window': {
+    name: 'fixed',
+    width: 2,
+    source: `
 local function fixed(limit, window, s1, s2)
   local start = floordiv(now, window) * window
   local count = 0
@@ -53,8 +48,12 @@ local function fixed(limit, window, s1, s2)
     math.max(0, limit - count), resetAt,
     math.max(0, limit - count - cost), resetAt,
     start .. ' ' .. (count + cost), resetAt - now
-end
-
+end`,
+  },
+  'sliding-window': {
+    name: 'sliding',
+    width: 3,
+    source: `
 local function sliding(limit, window, s1, s2, s3)
   local start = floordiv(now, window) * window
   local elapsed = now - start
@@ -81,8 +80,12 @@ local function sliding(limit, window, s1, s2, s3)
     math.max(0, floordiv(limit * window - weighted - current * window, window)), resetBefore,
     math.max(0, floordiv(limit * window - weighted - (current + cost) * window, window)), start + 2 * window,
     start .. ' ' .. (current + cost) .. ' ' .. previous, start + 2 * window - now
-end
-
+end`,
+  },
+  'token-bucket': {
+    name: 'bucket',
+    width: 2,
+    source: `
 local function bucket(capacity, refill, interval, s1, s2)
   local tokens, last = capacity, now
   if s1 then
@@ -102,8 +105,12 @@ local function bucket(capacity, refill, interval, s1, s2)
     tokens, resetBefore,
     math.max(0, after), resetAfter,
     after .. ' ' .. last, math.max(1, resetAfter - now)
-end
-
+end`,
+  },
+  gcra: {
+    name: 'gcra',
+    width: 2,
+    source: `
 local function gcra(rate, window, burst, s1, s2)
   local tatMs, tatRem = now, 0
   if s1 and s1 >= now then
@@ -120,70 +127,81 @@ local function gcra(rate, window, burst, s1, s2)
     math.max(0, floordiv(capacity - debt, window)), now + ceildiv(debt, rate),
     math.max(0, floordiv(capacity - debtAfter, window)), now + ceildiv(debtAfter, rate),
     (tatMs + carry) .. ' ' .. (nextRem - carry * rate), math.max(1, ceildiv(debtAfter, rate))
-end
+end`,
+  },
+} as const;
 
+/** Lua arguments of one rule's algorithm function: its constants, in the function's parameter order. */
+function constants(rule: CompiledRule): number[] {
+  switch (rule.algorithm) {
+    case 'token-bucket':
+      return [rule.limit, rule.extra, rule.windowMs];
+    case 'gcra':
+      return [rule.extra, rule.windowMs, rule.limit];
+    default:
+      return [rule.limit, rule.windowMs];
+  }
+}
+
+/** The evaluate script for one rule set. */
+export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
+  const used = new Set(rules.map((rule) => rule.algorithm));
+  const widths = rules.map((rule) => algorithms[rule.algorithm].width);
+  const total = 1 + widths.reduce((sum, width) => sum + width, 0);
+  const pattern = `^${Array.from({ length: total }, () => '(%-?%d+)').join(' ')}$`;
+  const lines: string[] = [prelude];
+  lines.push(`
+local cost = tonumber(ARGV[2])
+local consume = ARGV[3] == '1'
+local blockMs = tonumber(ARGV[4])
+local raw = redis.call('GET', KEYS[1])
+local s = {}
+local blockedUntil = 0
+if raw then
+  s = { string.match(raw, '${pattern}') }
+  for i = 1, #s do s[i] = tonumber(s[i]) end
+  blockedUntil = s[1] or tonumber(string.match(raw, '^%-?%d+')) or 0
+end`);
+  for (const algorithm of used) lines.push(algorithms[algorithm].source);
+  let at = 2;
+  const names: string[] = [];
+  rules.forEach((rule, index) => {
+    const i = index + 1;
+    const { name, width } = algorithms[rule.algorithm];
+    const state = Array.from({ length: width }, (_, k) => `s[${at + k}]`).join(', ');
+    at += width;
+    lines.push(
+      `local ok${i}, re${i}, r${i}, t${i}, ra${i}, ta${i}, n${i}, x${i} = ${name}(${constants(rule).join(', ')}, ${state})`,
+    );
+    names.push(String(i));
+  });
+  const all = names.map((i) => `ok${i}`).join(' and ');
+  const ttl = names.map((i) => `x${i}`).join(', ');
+  const state = names.map((i) => `n${i}`).join(" .. ' ' .. ");
+  const reply = names
+    .map((i) => `ok${i} and 1 or 0, commit and ra${i} or r${i}, commit and ta${i} or t${i}, re${i}`)
+    .join(',\n  ');
+  lines.push(`
 local blocked = blockedUntil > now
-local every = not blocked
-local verdicts = {}
-local nexts = {}
-local ttl = 1
-local at = 2
-for i = 1, n do
-  local base = 5 + (i - 1) * 4
-  local algorithm = ARGV[base + 1]
-  local limit = tonumber(ARGV[base + 2])
-  local window = tonumber(ARGV[base + 3])
-  local extra = tonumber(ARGV[base + 4])
-  local s1, s2, s3 = saved[at], saved[at + 1], saved[at + 2]
-  local ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl
-  if algorithm == 'sw' then
-    at = at + 3
-    if not s1 then s1, s2, s3 = 0, 0, 0 end
-    ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = sliding(limit, window, s1, s2, s3)
-  else
-    at = at + 2
-    if algorithm == 'fw' then
-      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = fixed(limit, window, s1, s2)
-    elseif algorithm == 'tb' then
-      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = bucket(limit, extra, window, s1, s2)
-    else
-      ok, retry, remaining, resetAt, remainingAfter, resetAtAfter, nextState, nextTtl = gcra(extra, window, limit, s1, s2)
-    end
-  end
-  if not ok then every = false end
-  verdicts[i] = { ok, retry, remaining, resetAt, remainingAfter, resetAtAfter }
-  nexts[i] = nextState
-  if nextTtl > ttl then ttl = nextTtl end
-end
-
+local every = (not blocked) and ${all}
 local commit = every and consume
+local ttl = math.max(1, ${ttl})
 local untilMs = 0
 if blocked then
   untilMs = blockedUntil
 elseif commit then
-  redis.call('SET', KEYS[1], '0 ' .. table.concat(nexts, ' '), 'PX', ttl)
+  redis.call('SET', KEYS[1], '0 ' .. ${state}, 'PX', ttl)
 elseif consume and blockMs > 0 and not every then
   untilMs = now + blockMs
   local rest = ''
   if raw then rest = string.match(raw, '^%S+(.*)$') end
   redis.call('SET', KEYS[1], untilMs .. rest, 'PX', math.max(ttl, blockMs))
 end
-
-local reply = { every and 1 or 0, now, untilMs, blocked and 1 or 0 }
-for i = 1, n do
-  local v = verdicts[i]
-  reply[#reply + 1] = v[1] and 1 or 0
-  if commit then
-    reply[#reply + 1] = v[5]
-    reply[#reply + 1] = v[6]
-  else
-    reply[#reply + 1] = v[3]
-    reply[#reply + 1] = v[4]
-  end
-  reply[#reply + 1] = v[2]
-end
-return reply
+return { every and 1 or 0, now, untilMs, blocked and 1 or 0,
+  ${reply} }
 `);
+  return luaScript(lines.join('\n'));
+}
 
 /**
  * KEYS: [1] the subject's key. ARGV: [1] now or '', [2] block ms. Sets the block end in the state (unless a
