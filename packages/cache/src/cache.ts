@@ -139,7 +139,12 @@ export class Cache {
       }
     });
     if (missing.length > 0 && core.l2 !== undefined) {
-      const reads = await core.l2.run('getMany', (store) => store.getMany(missing.map((i) => full[i] as string)));
+      const reads = await core.l2.run('getMany', (store) =>
+        store.getMany(
+          missing.map((i) => full[i] as string),
+          this.#removeDeps,
+        ),
+      );
       missing.forEach((index, j) => {
         const read = reads === UNAVAILABLE ? undefined : reads[j];
         if (read === undefined) {
@@ -405,26 +410,42 @@ export class Cache {
       if (channels.wait.hasSubscribers) channels.wait.publish({ key });
       return existing as Promise<T>;
     }
-    const flight = this.#produce(key, k, factory, call, stale);
+    const produced = this.#produce(key, k, factory, call, stale);
+    // Callers get the value as soon as the factory has it; the flight stays joinable until L2 has it
+    // too, so a caller arriving in between neither misses L2 nor calls the factory again.
+    const flight = produced.then((p) => p.value);
     core.flights.set(k, flight);
     const forget = (): void => {
       if (core.flights.get(k) === flight) core.flights.delete(k);
     };
-    flight.then(forget, forget);
+    produced.then((p) => {
+      core.track(p.persisted);
+      void p.persisted.then(forget);
+    }, forget);
     // A hard timeout may leave nobody awaiting the flight: keep its failure from going unhandled.
     // Factories are not awaited by close(): they are the app's code and a write after close() is skipped.
     flight.catch(() => {});
     return flight;
   }
 
-  async #produce<T>(key: string, k: string, factory: Factory<T>, call: CallOptions, stale: T | undefined): Promise<T> {
+  async #produce<T>(
+    key: string,
+    k: string,
+    factory: Factory<T>,
+    call: CallOptions,
+    stale: T | undefined,
+  ): Promise<{ value: T; persisted: Promise<unknown> }> {
     const core = this.#core;
     let lease: string | undefined;
     if (call.distributed !== undefined && core.l2 !== undefined) {
       const outcome = await this.#lease(k, call.distributed);
-      if ('value' in outcome) return outcome.value as T;
+      if ('value' in outcome) return { value: outcome.value as T, persisted: Promise.resolve() };
       lease = outcome.token;
     }
+    const release = (): Promise<unknown> =>
+      lease === undefined
+        ? Promise.resolve()
+        : (core.l2?.run('releaseLease', (s) => s.releaseLease(k, lease as string)) ?? Promise.resolve());
     try {
       let ttl: number | undefined;
       let tags = call.tags;
@@ -456,16 +477,16 @@ export class Cache {
         throw error;
       }
       if (channels.factory.hasSubscribers) channels.factory.publish({ key, durationMs: performance.now() - started });
+      let persisted: Promise<unknown> = Promise.resolve();
       if (!skipped && !core.closed) {
         const entry = ttl === undefined ? call.entry : { ...call.entry, ttl };
-        await core.write([{ key: k, value, meta: { ...core.timing(entry), tags }, deps: this.#deps(tags) }]);
+        persisted = core.write([{ key: k, value, meta: { ...core.timing(entry), tags }, deps: this.#deps(tags) }]);
       }
-      return value;
-    } finally {
-      if (lease !== undefined) {
-        const token = lease;
-        await core.l2?.run('releaseLease', (store) => store.releaseLease(k, token));
-      }
+      // The lease goes only once L2 has the value, so other processes' waiters find the value, not a free lease.
+      return { value, persisted: persisted.then(release) };
+    } catch (error) {
+      await release();
+      throw error;
     }
   }
 
@@ -498,7 +519,7 @@ export class Cache {
 
   async #freshInL2(k: string): Promise<{ value: unknown } | undefined> {
     const core = this.#core;
-    const reads = await core.l2?.run('get', (store) => store.getMany([k]));
+    const reads = await core.l2?.run('get', (store) => store.getMany([k], this.#removeDeps));
     const read = reads === UNAVAILABLE ? undefined : reads?.[0];
     if (read === undefined) return undefined;
     const found = core.fromL2(k, read, this.#deps);

@@ -7,6 +7,8 @@ import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
 import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
 import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Write } from './store.ts';
 
+const NO_TAGS: readonly string[] = [];
+
 /** A value found in a tier, with its timing. */
 export interface Found extends EntryMeta {
   value: unknown;
@@ -146,7 +148,7 @@ export class CacheCore {
   }
 
   async #readL2Once(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
-    const reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key]));
+    const reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key], deps(NO_TAGS).remove));
     const read = reads === UNAVAILABLE ? undefined : reads[0];
     if (read === undefined) {
       this.counters.l2Misses++;
@@ -176,8 +178,12 @@ export class CacheCore {
     return { createdAt, freshUntil: createdAt + ttl, staleUntil: createdAt + ttl + entry.grace };
   }
 
-  /** Writes entries to L1 and L2 (one round trip), then tells other instances. Serialisation errors throw. */
-  async write(items: readonly { key: string; value: unknown; meta: EntryMeta; deps: EntryDeps }[]): Promise<void> {
+  /**
+   * Writes entries to L1 at once and to L2 (one round trip), then tells other instances. Serialisation
+   * errors throw synchronously, before anything is written; the returned promise settles when L2 has
+   * the entries (or has been given up on) and never rejects.
+   */
+  write(items: readonly { key: string; value: unknown; meta: EntryMeta; deps: EntryDeps }[]): Promise<void> {
     const writes: L2Write[] =
       this.l2 === undefined
         ? []
@@ -191,15 +197,22 @@ export class CacheCore {
       this.l1?.set(key, { ...meta, value }, deps);
       this.backoff.delete(key);
     }
+    return this.#persist(
+      writes,
+      items.map((i) => i.key),
+    );
+  }
+
+  async #persist(writes: readonly L2Write[], keys: readonly string[]): Promise<void> {
     if (this.l2 !== undefined && writes.length > 0) {
       const written = await this.l2.run('set', (store) => store.setMany(writes));
       if (written === UNAVAILABLE) {
         // L2 may still hold the value this write replaced: delete it there once L2 is back.
-        const keys = writes.map((w) => w.key);
         this.l2.defer((store) => store.delete(keys), this.#overflow);
       }
     }
-    this.publish({ keys: items.map((i) => i.key) });
+    // Published after L2 has the value, so an instance that drops its L1 and re-reads L2 finds it.
+    this.publish({ keys });
   }
 
   /** Deletes keys from every tier and from other instances' L1. */

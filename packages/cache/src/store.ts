@@ -71,8 +71,12 @@ export interface L2Write {
 export interface L2Store {
   /** Which implementation this is, for stats and logs. */
   readonly kind: string;
-  /** Reads several keys in one round trip; `undefined` for a missing or invalidated key. */
-  getMany(keys: readonly string[]): Promise<(L2Read | undefined)[]>;
+  /**
+   * Reads several keys; `undefined` for a missing or invalidated key. `counters` are the version
+   * counters the entries are expected to depend on (their namespaces'), so a store can read them in
+   * the same round trip; counters only known from an entry (its tags) may cost one more.
+   */
+  getMany(keys: readonly string[], counters: readonly string[]): Promise<(L2Read | undefined)[]>;
   /** Writes several entries in one round trip, recording the current value of each dependency counter. */
   setMany(writes: readonly L2Write[]): Promise<void>;
   /** Removes keys; resolves with how many existed. */

@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { redis } from '@infra/testkit';
 import { redisBus, redisStore } from '@infra/cache/redis';
+import { redis } from '@infra/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cache, type CacheOptions, createCache } from '../src/index.ts';
 import { eventually } from './cache-helpers.ts';
@@ -69,7 +69,9 @@ describe('redisBus', () => {
     lags.sort((x, y) => x - y);
     const p50 = lags[25] as number;
     const max = lags[49] as number;
-    console.log(`[cache] bus invalidation lag to a second instance (set → applied): p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
+    console.log(
+      `[cache] bus invalidation lag to a second instance (set → applied): p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`,
+    );
     expect(p50).toBeLessThan(50);
   });
 
@@ -115,7 +117,10 @@ describe('redisBus', () => {
     await eventually(() => cache.stats().bus?.resyncs === 1, 5000);
     expect(await cache.get('k')).toBeUndefined();
     // Still subscribed after the reconnect.
-    const [, other] = [cache, createCache({ bus: redisBus({ publisher: r.client, subscriber: await r.connect(), channel }) })];
+    const [, other] = [
+      cache,
+      createCache({ bus: redisBus({ publisher: r.client, subscriber: await r.connect(), channel }) }),
+    ];
     open.push(other);
     await other.ready();
     await cache.set('again', 1);

@@ -145,7 +145,13 @@ describe('freshness, grace and timeouts', () => {
     clock.advance(1001);
     const never = new Promise<string>(() => {});
     expect(await c.getOrSet('k', () => never)).toBe('old');
-    const strict = cache({ clock, ttl: 1000, grace: '1h', timeouts: { soft: 1000, hard: 20 }, staleOnHardTimeout: false });
+    const strict = cache({
+      clock,
+      ttl: 1000,
+      grace: '1h',
+      timeouts: { soft: 1000, hard: 20 },
+      staleOnHardTimeout: false,
+    });
     await strict.getOrSet('k', () => 'old');
     clock.advance(1001);
     await expect(strict.getOrSet('k', () => never)).rejects.toMatchObject({ code: 'ERR_CACHE_FACTORY_TIMEOUT' });
@@ -208,7 +214,9 @@ describe('factory context', () => {
 
   it('rejects a bad setTtl from the factory with ERR_CACHE_INVALID_OPTION', async () => {
     const c = cache();
-    await expect(c.getOrSet('k', (ctx) => ctx.setTtl('soon'))).rejects.toMatchObject({ code: 'ERR_CACHE_INVALID_OPTION' });
+    await expect(c.getOrSet('k', (ctx) => ctx.setTtl('soon'))).rejects.toMatchObject({
+      code: 'ERR_CACHE_INVALID_OPTION',
+    });
   });
 });
 
@@ -313,7 +321,12 @@ describe('other operations', () => {
       expect.objectContaining({ key: 'k', durationMs: expect.any(Number) }),
       { key: 'k', tier: 'l1', stale: false },
     ]);
-    expect(c.stats()).toMatchObject({ l1: { hits: 1, misses: 1, items: 1 }, factoryCalls: 1, l2: undefined, degraded: false });
+    expect(c.stats()).toMatchObject({
+      l1: { hits: 1, misses: 1, items: 1 },
+      factoryCalls: 1,
+      l2: undefined,
+      degraded: false,
+    });
   });
 
   it('rejects calls after close() with ERR_CACHE_CLOSED; close() is idempotent and works with await using', async () => {

@@ -68,7 +68,7 @@ describe('memoryStore', () => {
     expect(copy).not.toBe(live);
     copy.n = 2;
     live.n = 3;
-    expect((cloning.get('k', 0)?.value as { n: number }).n).toBe(1);
+    expect(cloning.get('k', 0)?.value).toEqual({ n: 1 });
   });
 
   it('expire() keeps the entry as stale; delete() and clear() remove', () => {

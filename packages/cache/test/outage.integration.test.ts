@@ -91,7 +91,9 @@ describe('Redis outage', () => {
       // Several rounds: the first calls find Redis dead, later ones find the circuit open.
       for (let round = 0; round < 5; round++) {
         expect(await bounded('getOrSet fresh', () => cache.getOrSet('fresh', factory))).toBe('from before');
-        expect(await bounded('getOrSet stale', () => cache.getOrSet('stale', factory, { ttl: 50 }))).toMatch(/old|from the factory/);
+        expect(await bounded('getOrSet stale', () => cache.getOrSet('stale', factory, { ttl: 50 }))).toMatch(
+          /old|from the factory/,
+        );
         expect(await bounded('getOrSet miss', () => cache.getOrSet(`miss${round}`, factory))).toBe('from the factory');
         await bounded('set', () => cache.set(`written${round}`, round));
         expect(await bounded('get', () => cache.get(`written${round}`))).toBe(round);
@@ -122,7 +124,9 @@ describe('Redis outage', () => {
 
       // A frozen Redis (connected, but answering nothing): every call still returns within its timeout.
       await client.call('CLIENT', 'PAUSE', '1500', 'ALL');
-      expect(await bounded('getOrSet while paused', () => cache.getOrSet('paused', factory), 800)).toBe('from the factory');
+      expect(await bounded('getOrSet while paused', () => cache.getOrSet('paused', factory), 800)).toBe(
+        'from the factory',
+      );
       await bounded('set while paused', () => cache.set('paused2', 1), 800);
     } finally {
       await cache.close();

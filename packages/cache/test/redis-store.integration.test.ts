@@ -1,5 +1,5 @@
-import { redis } from '@infra/testkit';
 import { type RedisCommandClient, redisStore } from '@infra/cache/redis';
+import { redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cache, type CacheOptions, createCache, createSerializer } from '../src/index.ts';
@@ -67,7 +67,11 @@ describe('redisStore', () => {
 
   it('stores compressed payloads when the serializer is told to', async () => {
     const prefix = r.key('zip:');
-    const cache = make({ l1: false, l2: redisStore({ client: r.client, prefix }), serializer: createSerializer({ compressAbove: 256 }) });
+    const cache = make({
+      l1: false,
+      l2: redisStore({ client: r.client, prefix }),
+      serializer: createSerializer({ compressAbove: 256 }),
+    });
     const big = { text: 'cache '.repeat(5000) };
     await cache.set('big', big);
     expect(await r.client.strlen(`${prefix}big`)).toBeLessThan(2000);
@@ -119,7 +123,7 @@ describe('redisStore', () => {
   it('fails fast instead of queueing when the client is not connected', async () => {
     const idle = new Redis(r.url, { lazyConnect: true });
     const store = redisStore({ client: idle, prefix: r.key('idle:') });
-    await expect(store.getMany(['k'])).rejects.toMatchObject({ code: 'ERR_CACHE_STORE_UNAVAILABLE' });
+    await expect(store.getMany(['k'], [])).rejects.toMatchObject({ code: 'ERR_CACHE_STORE_UNAVAILABLE' });
     const cache = make({ l2: store, timeouts: { l2: 5000 } });
     const started = Date.now();
     expect(await cache.getOrSet('k', () => 'from the factory')).toBe('from the factory');

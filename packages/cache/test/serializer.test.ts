@@ -32,7 +32,17 @@ describe('default serializer', () => {
   });
 
   it('keeps top-level special values and non-finite numbers', () => {
-    for (const value of [undefined, null, 0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 7n, 'x']) {
+    for (const value of [
+      undefined,
+      null,
+      0,
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      7n,
+      'x',
+    ]) {
       expect(Object.is(roundTrip(value), value)).toBe(true);
     }
     expect(roundTrip(new Date(Number.NaN))).toBeInstanceOf(Date);
@@ -61,9 +71,13 @@ describe('default serializer', () => {
   it('fails with ERR_CACHE_SERIALIZATION on circular values and corrupt payloads', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => defaultSerializer.serialize(circular)).toThrow(expect.objectContaining({ code: 'ERR_CACHE_SERIALIZATION' }));
+    expect(() => defaultSerializer.serialize(circular)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHE_SERIALIZATION' }),
+    );
     expect(() => defaultSerializer.deserialize('x{}')).toThrow(CacheError);
-    expect(() => defaultSerializer.deserialize('j{')).toThrow(expect.objectContaining({ code: 'ERR_CACHE_SERIALIZATION' }));
+    expect(() => defaultSerializer.deserialize('j{')).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHE_SERIALIZATION' }),
+    );
   });
 
   it('rejects bad options naming them', () => {

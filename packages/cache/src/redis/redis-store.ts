@@ -3,7 +3,7 @@ import { RESERVED_PREFIX } from '../keys.ts';
 import type { L2Read, L2Store, L2Write } from '../store.ts';
 import type { RedisCommandClient } from './client.ts';
 import { runScript } from './lua-script.ts';
-import { assertReady, bumpScript, getScript, releaseScript, setScript } from './scripts.ts';
+import { assertReady, bumpScript, releaseScript, setScript } from './scripts.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -15,15 +15,16 @@ export interface RedisStoreOptions {
   client: RedisCommandClient;
   /**
    * Prefix of every key this store writes (entries, version counters, leases). On Redis Cluster
-   * use a hash tag (`'{cache}:'`) so the scripts' keys share a slot.
+   * use a hash tag (`'{cache}:'`) so a write's keys share a slot.
    * @default 'cache:'
    */
   prefix?: string;
 }
 
 /**
- * Redis as the cache's L2. One `EVALSHA` per read (any number of keys), one per write batch; tag
- * and namespace invalidation bump a counter in one hash, so nothing ever scans.
+ * Redis as the cache's L2. A read is one MGET (any number of keys, plus their namespace counters;
+ * entries with tags add one MGET of the tag counters), a write batch one EVALSHA; tag and namespace
+ * invalidation increment a counter, so nothing ever scans.
  *
  * @example
  * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -38,34 +39,65 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     }
   }
   if (typeof prefix !== 'string') throw invalid('prefix', 'must be a string');
-  const versions = `${prefix}${RESERVED_PREFIX}versions`;
+  const counterPrefix = `${prefix}${RESERVED_PREFIX}v:`;
   const leasePrefix = `${prefix}${RESERVED_PREFIX}lease:`;
   const dataKey = (key: string): string => prefix + key;
+  const counterKey = (name: string): string => counterPrefix + name;
+
+  /** Entries whose counters moved on are deleted lazily, off the read path. */
+  const unlink = (keys: string[]): void => {
+    if (keys.length === 0) return;
+    client.call('UNLINK', ...keys).catch(() => {});
+  };
 
   return {
     kind: 'redis',
 
-    async getMany(keys) {
+    async getMany(keys, counters) {
       if (keys.length === 0) return [];
       assertReady(client, 'redisStore.get');
-      const reply = (await runScript(client, getScript, [versions, ...keys.map(dataKey)], [])) as (
-        | string
-        | number
-        | null
-      )[];
-      const reads: (L2Read | undefined)[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const raw = reply[i * 2];
-        reads.push(typeof raw === 'string' ? decode(raw, reply[i * 2 + 1] === 1) : undefined);
+      const reply = (await client.call('MGET', ...keys.map(dataKey), ...counters.map(counterKey))) as (string | null)[];
+      const versions = new Map<string, string>();
+      for (let i = 0; i < counters.length; i++) versions.set(counters[i] as string, reply[keys.length + i] ?? '0');
+      const parsed = keys.map((_, i) => {
+        const raw = reply[i];
+        return typeof raw === 'string' ? parse(raw) : undefined;
+      });
+      // Counters only the entries know about (their tags): one more round trip, for those only.
+      const missing = new Set<string>();
+      for (const entry of parsed) {
+        if (entry === undefined) continue;
+        for (const name of entry.names) if (!versions.has(name)) missing.add(name);
       }
+      if (missing.size > 0) {
+        const names = [...missing];
+        const current = (await client.call('MGET', ...names.map(counterKey))) as (string | null)[];
+        for (let i = 0; i < names.length; i++) versions.set(names[i] as string, current[i] ?? '0');
+      }
+      const stale: string[] = [];
+      const reads = parsed.map((entry, i) => {
+        if (entry === undefined) return undefined;
+        let expiredByTag = false;
+        for (let j = 0; j < entry.names.length; j++) {
+          if (versions.get(entry.names[j] as string) === entry.versions[j]) continue;
+          if (j < entry.removeCount) {
+            stale.push(dataKey(keys[i] as string));
+            return undefined;
+          }
+          expiredByTag = true;
+        }
+        return { ...entry.record, expiredByTag };
+      });
+      unlink(stale);
       return reads;
     },
 
     async setMany(writes: readonly L2Write[]) {
       if (writes.length === 0) return;
       assertReady(client, 'redisStore.set');
+      const keys: string[] = [];
       const args: (string | number)[] = [];
-      for (const { record, deps, ttlMs } of writes) {
+      for (const { key, record, deps, ttlMs } of writes) {
         const header = JSON.stringify({
           c: record.createdAt,
           f: record.freshUntil,
@@ -74,9 +106,10 @@ export function redisStore(options: RedisStoreOptions): L2Store {
           d: deps.remove,
           e: deps.expire,
         });
-        args.push(Math.max(1, Math.ceil(ttlMs)), header, record.payload);
+        keys.push(dataKey(key), ...deps.remove.map(counterKey), ...deps.expire.map(counterKey));
+        args.push(deps.remove.length + deps.expire.length, Math.max(1, Math.ceil(ttlMs)), header, record.payload);
       }
-      await runScript(client, setScript, [versions, ...writes.map((w) => dataKey(w.key))], args);
+      await runScript(client, setScript, keys, args);
     },
 
     async delete(keys) {
@@ -88,7 +121,7 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     async bump(counters) {
       if (counters.length === 0) return;
       assertReady(client, 'redisStore.bump');
-      await runScript(client, bumpScript, [versions], counters);
+      await runScript(client, bumpScript, counters.map(counterKey), []);
     },
 
     async acquireLease(key, token, ttlMs) {
@@ -103,17 +136,37 @@ export function redisStore(options: RedisStoreOptions): L2Store {
   };
 }
 
-function decode(raw: string, expiredByTag: boolean): L2Read {
+interface Parsed {
+  record: Omit<L2Read, 'expiredByTag'>;
+  /** Counter names: the `removeCount` remove counters first, then the expire counters. */
+  names: string[];
+  removeCount: number;
+  versions: string[];
+}
+
+function parse(raw: string): Parsed | undefined {
   const first = raw.indexOf('\n');
-  const second = raw.indexOf('\n', first + 1);
-  const header = JSON.parse(raw.slice(first + 1, second)) as { c: number; f: number; s: number; g: string[] };
+  const second = first === -1 ? -1 : raw.indexOf('\n', first + 1);
+  if (second === -1) return undefined;
+  const header = JSON.parse(raw.slice(first + 1, second)) as {
+    c: number;
+    f: number;
+    s: number;
+    g: string[];
+    d: string[];
+    e: string[];
+  };
   return {
-    createdAt: header.c,
-    freshUntil: header.f,
-    staleUntil: header.s,
-    tags: header.g,
-    payload: raw.slice(second + 1),
-    expiredByTag,
+    record: {
+      createdAt: header.c,
+      freshUntil: header.f,
+      staleUntil: header.s,
+      tags: header.g,
+      payload: raw.slice(second + 1),
+    },
+    names: header.e.length === 0 ? header.d : [...header.d, ...header.e],
+    removeCount: header.d.length,
+    versions: first === 0 ? [] : raw.slice(0, first).split(','),
   };
 }
 
