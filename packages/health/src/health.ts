@@ -221,6 +221,17 @@ export function createHealth(options: HealthOptions = {}): Health {
     return running;
   }
 
+  /** The checks of each target, worked out once per change of the registry rather than per request. */
+  const byTarget = new Map<HealthTarget, Registered[]>();
+  function checksOf(target: HealthTarget): Registered[] {
+    let selected = byTarget.get(target);
+    if (selected === undefined) {
+      selected = [...checks.values()].filter((entry) => target === 'health' || entry.probes.has(target));
+      byTarget.set(target, selected);
+    }
+    return selected;
+  }
+
   async function check(target: HealthTarget = 'readiness'): Promise<HealthReport> {
     if (!targetNames.has(target)) {
       throw invalidOption('target', `must be liveness, readiness, startup or health, got ${String(target)}`);
@@ -230,7 +241,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     if (draining && target === 'readiness') {
       return { target, status: 'fail', score: 0, output: 'shutting down', checks: [], time: clock.now() };
     }
-    const selected = [...checks.values()].filter((entry) => target === 'health' || entry.probes.has(target));
+    const selected = checksOf(target);
     const reports = await Promise.all(selected.map(resultOf));
     const report: HealthReport = {
       target,
@@ -269,8 +280,12 @@ export function createHealth(options: HealthOptions = {}): Health {
     if (checks.has(name)) throw new HealthError('ERR_HEALTH_DUPLICATE_CHECK', `a check named "${name}" exists`);
     const entry = registration(name, healthCheck, registerOptions);
     checks.set(name, entry);
+    byTarget.clear();
     return () => {
-      if (checks.get(name) === entry) checks.delete(name);
+      if (checks.get(name) === entry) {
+        checks.delete(name);
+        byTarget.clear();
+      }
     };
   }
 

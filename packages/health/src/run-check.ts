@@ -28,27 +28,28 @@ export async function runCheck(
 ): Promise<CheckOutcome> {
   const started = performance.now();
   const controller = new AbortController();
-  const onParentAbort = () => controller.abort(parent.reason);
+  // One promise settles the race for both ways a run is cut short: its timeout, or the health closing.
+  let stop: (reason: unknown) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => {});
+  const cut = (reason: unknown) => {
+    controller.abort(reason);
+    stop(reason);
+  };
+  const onParentAbort = () => cut(parent.reason);
   parent.addEventListener('abort', onParentAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new HealthError('ERR_HEALTH_CHECK_TIMEOUT', `check "${name}" timed out after ${timeoutMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  // The race losers must not surface as unhandled rejections.
-  timedOut.catch(() => {});
-  aborted.catch(() => {});
+  const timer = setTimeout(
+    () => cut(new HealthError('ERR_HEALTH_CHECK_TIMEOUT', `check "${name}" timed out after ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   try {
     if (parent.aborted) throw parent.reason;
     const running = Promise.resolve().then(() => check(controller.signal));
+    // The race loser must not surface as an unhandled rejection.
     running.catch(() => {});
-    const result = await Promise.race([running, timedOut, aborted]);
+    const result = await Promise.race([running, stopped]);
     return fromResult(result, performance.now() - started);
   } catch (error) {
     return { status: 'fail', error, durationMs: performance.now() - started };
