@@ -386,8 +386,11 @@ describe('options and lifecycle', () => {
   it('unregisters', async () => {
     const h = health();
     const remove = h.register('db', () => ({ status: 'fail' }));
+    expect((await h.check()).status).toBe('fail');
     remove();
     expect((await h.check()).checks).toEqual([]);
+    h.register('cache', () => {});
+    expect((await h.check()).checks.map((c) => c.name)).toEqual(['cache']);
   });
 
   it('keeps no state between instances', async () => {
