@@ -14,16 +14,6 @@ export type { CacheEvents } from './core.ts';
 export { channels as cacheChannels } from './diagnostics.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export { CacheError, type CacheErrorCode } from './errors.ts';
-export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory-store.ts';
-export type {
-  CacheLogger,
-  CacheOptions,
-  DistributedOptions,
-  EntryOptions,
-  FactoryTimeouts,
-  GetOrSetOptions,
-  SetOptions,
-} from './options.ts';
 // lock
 export {
   type AcquireOptions,
@@ -34,8 +24,18 @@ export {
   type LockRetryOptions,
   type WithLockOptions,
 } from './lock/lock.ts';
-export { memoryLockStore } from './lock/memory-store.ts';
+export { type MemoryLockStore, memoryLockStore } from './lock/memory-store.ts';
 export type { LockStore } from './lock/store.ts';
+export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory-store.ts';
+export type {
+  CacheLogger,
+  CacheOptions,
+  DistributedOptions,
+  EntryOptions,
+  FactoryTimeouts,
+  GetOrSetOptions,
+  SetOptions,
+} from './options.ts';
 // rate limiter
 export { type RateLimitHeaders, rateLimitHeaders } from './rate-limit/headers.ts';
 export {

@@ -108,6 +108,17 @@ describe('createLock over the memory store', () => {
     expect(create).toThrow(`"${option}"`);
   });
 
+  it('sweeps leases nobody released as the map grows', async () => {
+    const clock = manualClock();
+    const store = memoryLockStore();
+    const locks = createLock({ clock, store, ttl: 1000 });
+    for (let i = 0; i < 1023; i++) await locks.tryAcquire(`abandoned-${i}`);
+    expect(store.size).toBe(1023);
+    clock.set(T0 + 1000);
+    await locks.tryAcquire('fresh');
+    expect(store.size).toBe(1);
+  });
+
   it('rejects an empty key', async () => {
     await expect(createLock().tryAcquire('')).rejects.toMatchObject({ code: 'ERR_CACHE_INVALID_KEY' });
   });
