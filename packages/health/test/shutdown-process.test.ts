@@ -94,7 +94,7 @@ describe('createShutdown in a real process', () => {
   });
 
   it('exits 1 when a hook fails, after still running the others', async () => {
-    const service = await start({ HOOK_FAIL: '1' });
+    const service = await start({ HOOK_FAIL: '1', READINESS_DELAY_MS: '0' });
     service.child.kill('SIGTERM');
     const { code } = await service.exited;
     expect(code, service.stderr()).toBe(1);
@@ -105,7 +105,7 @@ describe('createShutdown in a real process', () => {
   });
 
   it('forces exit 1 on a second signal while a hook hangs', async () => {
-    const service = await start({ HANG_HOOK: '1' });
+    const service = await start({ HANG_HOOK: '1', READINESS_DELAY_MS: '0' });
     service.child.kill('SIGINT');
     await service.waitFor((e) => e.event === 'hook' && e.name === 'stuck');
     service.child.kill('SIGINT');
