@@ -18,10 +18,19 @@ describe('DeadlineQueue', () => {
         (value) => outcomes.push(`${name}:${value}`),
         (error: Error) => outcomes.push(`${name}:${error.message}`),
       );
-    track('a', queue.run(never, () => new Error('timeout')));
+    track(
+      'a',
+      queue.run(never, () => new Error('timeout')),
+    );
     await vi.advanceTimersByTimeAsync(100);
-    track('b', queue.run(Promise.resolve('ok'), () => new Error('timeout')));
-    track('c', queue.run(never, () => new Error('timeout')));
+    track(
+      'b',
+      queue.run(Promise.resolve('ok'), () => new Error('timeout')),
+    );
+    track(
+      'c',
+      queue.run(never, () => new Error('timeout')),
+    );
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(399);
     expect(outcomes).toEqual(['b:ok']);
