@@ -94,9 +94,11 @@ export interface Health {
   markShuttingDown(): void;
   /** Whether {@link Health.markShuttingDown} was called. */
   readonly shuttingDown: boolean;
+  /** A snapshot of runs, cache hits and each check's last status. */
   stats(): HealthStats;
   /** Aborts running checks and releases what checks hold (histograms, timers). */
   close(): Promise<void>;
+  /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

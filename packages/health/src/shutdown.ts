@@ -74,7 +74,9 @@ export interface Shutdown {
   readonly started: boolean;
   /** Removes the signal listeners (without shutting down). */
   close(): void;
+  /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void;
+  /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

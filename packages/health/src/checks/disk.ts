@@ -8,9 +8,9 @@ import { optionalNumber, optionalRatio } from './thresholds.ts';
 export interface DiskCheckOptions {
   /** A path on the file system to watch. @default '/' */
   path?: string;
-  /** Fail when fewer bytes than this are available to the process. */
+  /** Fail when fewer bytes than this are available to the process. @default undefined */
   minFreeBytes?: number;
-  /** Fail when less than this share (0–1) of the file system is available. */
+  /** Fail when less than this share (0–1) of the file system is available. @default undefined */
   minFreeRatio?: number;
   /** The statfs to use (tests). @default fs.promises.statfs */
   statfs?: (path: string) => Promise<{ bsize: number; blocks: number; bavail: number }>;

@@ -5,7 +5,7 @@ import { defineCheck, roundMs } from './define.ts';
 
 /** Options of {@link eventLoopCheck}. */
 export interface EventLoopCheckOptions {
-  /** Fail when the p99 event-loop delay since the previous run exceeds this. */
+  /** Fail when the p99 event-loop delay (ms) since the previous run exceeds this. Required. */
   maxDelayMs: number;
   /** Warn above this p99 delay (below `maxDelayMs`). @default undefined (never warns) */
   warnDelayMs?: number;

@@ -16,11 +16,11 @@ export interface MemorySample {
 
 /** Options of {@link memoryCheck}; give at least one threshold. */
 export interface MemoryCheckOptions {
-  /** Fail when the resident set size exceeds this many bytes. */
+  /** Fail when the resident set size exceeds this many bytes. @default undefined */
   maxRssBytes?: number;
-  /** Fail when RSS exceeds this share (0–1) of the container's memory limit (or the machine's, without one). */
+  /** Fail when RSS exceeds this share (0–1) of the container's memory limit (or the machine's). @default undefined */
   maxRssRatio?: number;
-  /** Fail when the V8 heap in use exceeds this share (0–1) of the heap limit. */
+  /** Fail when the V8 heap in use exceeds this share (0–1) of the heap limit. @default undefined */
   maxHeapRatio?: number;
   /** Where figures come from (tests). @default process.memoryUsage(), v8 and the cgroup limit */
   sample?: () => MemorySample;
