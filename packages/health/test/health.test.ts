@@ -166,6 +166,22 @@ describe('timeouts', () => {
     expect(h.stats().checks.hung?.timeouts).toBe(1);
   });
 
+  it('runs checks in parallel, not one after another', async () => {
+    const h = health();
+    let running = 0;
+    let most = 0;
+    for (const name of ['a', 'b', 'c', 'd']) {
+      h.register(name, async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running--;
+      });
+    }
+    await h.check();
+    expect(most).toBe(4);
+  });
+
   it('uses a per-check timeout over the default', async () => {
     const h = health({ timeoutMs: '10s' });
     h.register('hung', () => new Promise(() => {}), { timeoutMs: '50ms' });
