@@ -1,7 +1,9 @@
 import { redis } from '@infra/testkit';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLock, type LockHandle } from '../src/index.ts';
 import { redisLockStore } from '../src/redis/index.ts';
+import { closedPort } from './rate-limit-redis-process.ts';
 
 const r = await redis();
 const connections = await Promise.all(Array.from({ length: 8 }, () => r.connect()));
@@ -106,5 +108,18 @@ describe('redisLockStore', () => {
       )
       .catch((error: unknown) => error);
     expect(await outcome).toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
+  });
+
+  it('a Redis that is down fails acquire with a typed ERR_CACHE_STORE_UNAVAILABLE (503) carrying the cause', async () => {
+    const client = new Redis(await closedPort(), { enableOfflineQueue: false, lazyConnect: true });
+    client.on('error', () => {});
+    try {
+      const locks = createLock({ store: redisLockStore({ client }) });
+      const error = await locks.tryAcquire('down').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_CACHE_STORE_UNAVAILABLE', status: 503 });
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    } finally {
+      client.disconnect();
+    }
   });
 });

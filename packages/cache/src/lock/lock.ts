@@ -147,7 +147,7 @@ export function createLock(options: LockOptions = {}): Lock {
         return until;
       },
       async release() {
-        const released = await store.release(prefix, key, token, clock.now());
+        const released = await storeCall('release', key, () => store.release(prefix, key, token, clock.now()));
         if (lockChannel.hasSubscribers) lockChannel.publish({ event: 'release', key, fencingToken, released });
         return released;
       },
@@ -155,7 +155,7 @@ export function createLock(options: LockOptions = {}): Lock {
         const ms = extendTtl === undefined ? ttl : ttlOf(extendTtl, 'ttl');
         // Measured before the call: the server's lease ends no earlier than this.
         const started = clock.now();
-        if (!(await store.extend(prefix, key, token, ms, started))) {
+        if (!(await storeCall('extend', key, () => store.extend(prefix, key, token, ms, started)))) {
           if (lockChannel.hasSubscribers) lockChannel.publish({ event: 'lost', key, fencingToken });
           throw new CacheError('ERR_CACHE_LOCK_LOST', `The lease on lock '${key}' has expired or been taken over`);
         }
@@ -171,7 +171,7 @@ export function createLock(options: LockOptions = {}): Lock {
   async function attempt(key: string, ttl: number): Promise<LockHandle | null> {
     const token = randomBytes(16).toString('base64url');
     const started = clock.now();
-    const fencingToken = await store.acquire(prefix, key, token, ttl, started);
+    const fencingToken = await storeCall('acquire', key, () => store.acquire(prefix, key, token, ttl, started));
     if (fencingToken === null) return null;
     if (lockChannel.hasSubscribers) lockChannel.publish({ event: 'acquire', key, fencingToken });
     return handleFor(key, token, fencingToken, started + ttl, ttl);
@@ -233,6 +233,20 @@ export function createLock(options: LockOptions = {}): Lock {
     },
   };
   return lock;
+}
+
+/** Store failures become a typed error (503) with the cause; our own errors pass through. */
+async function storeCall<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof CacheError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `Could not ${what} lock '${key}': ${reason}`, {
+      cause: error,
+      status: 503,
+    });
+  }
 }
 
 function anySignal(signal: AbortSignal | undefined, closing: AbortSignal): AbortSignal {
