@@ -227,6 +227,36 @@ describe('withLock', () => {
     await expect(running).resolves.toBe('ok');
   });
 
+  it('a store that stops answering: the lease is given up at its end, and a late answer changes nothing', async () => {
+    const inner = memoryLockStore();
+    let answer: ((ok: boolean) => void) | undefined;
+    const store: LockStore = {
+      ...inner,
+      extend: () =>
+        new Promise<boolean>((resolve) => {
+          answer = resolve;
+        }),
+    };
+    const locks = createLock({ clock, store, ttl: 1000 });
+    const work = deferred<void>();
+    let signal: AbortSignal | undefined;
+    const outcome = locks
+      .withLock('job', (s) => {
+        signal = s;
+        return work.promise;
+      })
+      .catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(signal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signal?.reason.message).toContain('expired before it could be extended');
+    answer?.(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+    work.resolve();
+    expect(await outcome).toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
+  });
+
   it("releases when the work throws, and rejects with the work's error", async () => {
     const locks = createLock({ clock, ttl: 1000 });
     const failure = new Error('work failed');

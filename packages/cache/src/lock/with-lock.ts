@@ -66,12 +66,13 @@ export function keepLease(
   async function extend(): Promise<void> {
     try {
       await handle.extend(ttl);
-      if (stopped) return;
+      // A late answer after the lease was given up for lost must not re-arm anything.
+      if (stopped || lost !== undefined) return;
       extensions++;
       watchExpiry();
       scheduleExtension(every);
     } catch (error) {
-      if (stopped) return;
+      if (stopped || lost !== undefined) return;
       if (error instanceof CacheError && error.code === 'ERR_CACHE_LOCK_LOST') lose(error);
       else scheduleExtension(retryEvery);
     }
