@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CacheError, createLock, type LockHandle, type LockStore, memoryLockStore } from '../src/index.ts';
 
@@ -117,6 +118,26 @@ describe('createLock over the memory store', () => {
     clock.set(T0 + 1000);
     await locks.tryAcquire('fresh');
     expect(store.size).toBe(1);
+  });
+
+  it('publishes acquire, release and lost on infra:cache:lock', async () => {
+    const seen: unknown[] = [];
+    const listener = (message: unknown) => seen.push(message);
+    subscribe('infra:cache:lock', listener);
+    try {
+      const clock = manualClock();
+      const locks = createLock({ clock, ttl: 1000 });
+      const lease = (await locks.tryAcquire('job')) as LockHandle;
+      await lease.release();
+      await expect(lease.extend()).rejects.toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
+    } finally {
+      unsubscribe('infra:cache:lock', listener);
+    }
+    expect(seen).toMatchObject([
+      { event: 'acquire', key: 'job' },
+      { event: 'release', key: 'job', released: true },
+      { event: 'lost', key: 'job' },
+    ]);
   });
 
   it('rejects an empty key', async () => {

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { CacheError, createRateLimiter, memoryRateLimitStore, type RateLimitStore } from '../src/index.ts';
 import { manualClock, rateLimitConformance, T0 } from './rate-limit-conformance.ts';
@@ -146,5 +147,25 @@ describe('memory store', () => {
     await limiter.consume('fresh');
     // The tenth entry triggered a sweep of the nine expired ones.
     expect(store.size).toBe(1);
+  });
+});
+
+describe('observability', () => {
+  it('publishes every decision on infra:cache:rate-limit', async () => {
+    const seen: unknown[] = [];
+    const listener = (message: unknown) => seen.push(message);
+    subscribe('infra:cache:rate-limit', listener);
+    try {
+      const limiter = createRateLimiter({ limits: { algorithm: 'fixed-window', limit: 1, window: 1000 } });
+      await limiter.consume('a');
+      await limiter.consume('a');
+      await limiter.peek('a');
+    } finally {
+      unsubscribe('infra:cache:rate-limit', listener);
+    }
+    expect(seen).toMatchObject([
+      { key: 'a', cost: 1, result: { allowed: true } },
+      { key: 'a', cost: 1, result: { allowed: false, reason: 'over-limit' } },
+    ]);
   });
 });
