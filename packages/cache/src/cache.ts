@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CircuitState } from './circuit-breaker.ts';
-import { CacheCore, type CacheEvents, type Found } from './core.ts';
+import { CacheCore, type CacheEvents, type Found, type Scope } from './core.ts';
 import { channels } from './diagnostics.ts';
 import type { Duration } from './duration.ts';
 import { parseDuration } from './duration.ts';
@@ -92,6 +92,7 @@ export class Cache {
   readonly #entry: ResolvedEntryOptions;
   readonly #removeDeps: readonly string[];
   readonly #root: boolean;
+  readonly #scope: Scope;
 
   /** @internal use {@link createCache} */
   constructor(core: CacheCore, path: string, entry: ResolvedEntryOptions, root = true) {
@@ -103,6 +104,7 @@ export class Cache {
     const ancestors = [''];
     for (let i = path.indexOf(':'); i !== -1; i = path.indexOf(':', i + 1)) ancestors.push(path.slice(0, i + 1));
     this.#removeDeps = ancestors.map(counters.namespace);
+    this.#scope = { counters: this.#removeDeps, deps: this.#deps };
   }
 
   /** Resolves once the cache listens on its bus (immediately without a bus); call before relying on cross-instance invalidation. */
@@ -114,7 +116,7 @@ export class Cache {
   async get<T = unknown>(key: string): Promise<T | undefined> {
     this.#core.assertOpen();
     const k = this.#key(key);
-    const found = await this.#core.read(k, this.#deps);
+    const found = await this.#core.read(k, this.#scope);
     if (found !== undefined && found.freshUntil > this.#core.options.clock.now()) return this.#hit(key, found) as T;
     this.#miss(key);
     return undefined;
@@ -151,7 +153,7 @@ export class Cache {
           core.counters.l2Misses++;
           return;
         }
-        const found = core.fromL2(full[index] as string, read, this.#deps);
+        const found = core.fromL2(full[index] as string, read, this.#scope);
         if (found !== undefined && found.freshUntil > core.options.clock.now()) {
           core.counters.l2Hits++;
           results[index] = found.value as T;
@@ -164,7 +166,7 @@ export class Cache {
   /** Whether `key` has a fresh value. */
   async has(key: string): Promise<boolean> {
     this.#core.assertOpen();
-    const found = await this.#core.read(this.#key(key), this.#deps);
+    const found = await this.#core.read(this.#key(key), this.#scope);
     return found !== undefined && found.freshUntil > this.#core.options.clock.now();
   }
 
@@ -230,7 +232,7 @@ export class Cache {
     this.#core.assertOpen();
     const k = this.#key(key);
     const core = this.#core;
-    const found = await core.read(k, this.#deps);
+    const found = await core.read(k, this.#scope);
     if (found === undefined) return false;
     const now = core.options.clock.now();
     const meta = {
@@ -361,7 +363,7 @@ export class Cache {
   ): Promise<T> {
     const core = this.#core;
     const call = this.#callOptions(options);
-    const found = await core.read(k, this.#deps);
+    const found = await core.read(k, this.#scope);
     const now = core.options.clock.now();
     if (found !== undefined && found.freshUntil > now) return this.#hit(key, found) as T;
     this.#miss(key);
@@ -522,7 +524,7 @@ export class Cache {
     const reads = await core.l2?.run('get', (store) => store.getMany([k], this.#removeDeps));
     const read = reads === UNAVAILABLE ? undefined : reads?.[0];
     if (read === undefined) return undefined;
-    const found = core.fromL2(k, read, this.#deps);
+    const found = core.fromL2(k, read, this.#scope);
     return found !== undefined && found.freshUntil > core.options.clock.now() ? { value: found.value } : undefined;
   }
 

@@ -5,9 +5,13 @@ import { CacheError } from './errors.ts';
 import { counters } from './keys.ts';
 import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
 import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
-import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Write } from './store.ts';
+import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Write } from './store.ts';
 
-const NO_TAGS: readonly string[] = [];
+/** The namespace a read happens in: its counters, and the dependencies of an entry with given tags. */
+export interface Scope {
+  readonly counters: readonly string[];
+  deps(tags: readonly string[]): EntryDeps;
+}
 
 /** A value found in a tier, with its timing. */
 export interface Found extends EntryMeta {
@@ -113,62 +117,74 @@ export class CacheCore {
     if (this.closed) throw new CacheError('ERR_CACHE_CLOSED', 'The cache is closed');
   }
 
-  /** Looks `key` up in L1, then L2; an L2 value is copied into L1. Stale values are returned too (check `freshUntil`). */
-  async read(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
-    const now = this.options.clock.now();
+  /**
+   * Looks `key` up in L1, then L2; an L2 value is copied into L1. Stale values are returned too
+   * (check `freshUntil`). `scope` says which namespace counters the entry depends on.
+   */
+  read(key: string, scope: Scope): Promise<Found | undefined> {
     let found: Found | undefined;
     if (this.l1 !== undefined) {
+      const now = this.options.clock.now();
       const entry = this.l1.get(key, now);
       if (entry !== undefined) {
-        found = { ...entry, tier: 'l1' };
+        found = {
+          value: entry.value,
+          createdAt: entry.createdAt,
+          freshUntil: entry.freshUntil,
+          staleUntil: entry.staleUntil,
+          tags: entry.tags,
+          tier: 'l1',
+        };
         if (entry.freshUntil > now) {
           this.counters.l1Hits++;
-          return found;
+          return Promise.resolve(found);
         }
       }
       this.counters.l1Misses++;
     }
-    if (this.l2 === undefined) return found;
-    const fromL2 = await this.#readL2(key, deps);
+    if (this.l2 === undefined) return Promise.resolve(found);
+    // Not async on purpose: an L2-only read returns L2's promise as is, without an extra hop.
+    const fromL2 = this.#reads.get(key) ?? this.#readL2(key, scope);
+    if (found === undefined) return fromL2;
+    const inL1 = found;
     // Prefer whichever copy is newer; L1 may hold a value L2 lost in a restart.
-    return fromL2 === undefined || (found !== undefined && found.createdAt > fromL2.createdAt) ? found : fromL2;
+    return fromL2.then((l2) => (l2 === undefined || inL1.createdAt > l2.createdAt ? inL1 : l2));
   }
 
   /** One L2 read per key at a time: concurrent misses share the round trip as they share the factory. */
-  #readL2(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
-    const pending = this.#reads.get(key);
-    if (pending !== undefined) return pending;
-    const read = this.#readL2Once(key, deps);
+  #readL2(key: string, scope: Scope): Promise<Found | undefined> {
+    const read = this.#readL2Once(key, scope);
     this.#reads.set(key, read);
-    const forget = (): void => {
-      this.#reads.delete(key);
-    };
-    read.then(forget, forget);
     return read;
   }
 
-  async #readL2Once(key: string, deps: (tags: readonly string[]) => EntryDeps): Promise<Found | undefined> {
-    const reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key], deps(NO_TAGS).remove));
+  async #readL2Once(key: string, scope: Scope): Promise<Found | undefined> {
+    let reads: Awaited<ReturnType<L2Store['getMany']>> | typeof UNAVAILABLE;
+    try {
+      reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key], scope.counters));
+    } finally {
+      this.#reads.delete(key);
+    }
     const read = reads === UNAVAILABLE ? undefined : reads[0];
     if (read === undefined) {
       this.counters.l2Misses++;
       return undefined;
     }
-    const found = this.fromL2(key, read, deps);
+    const found = this.fromL2(key, read, scope);
     if (found !== undefined && found.freshUntil > this.options.clock.now()) this.counters.l2Hits++;
     else this.counters.l2Misses++;
     return found;
   }
 
   /** Decodes an L2 read and copies it into L1; `undefined` when past its grace by this cache's clock. */
-  fromL2(key: string, read: L2Read, deps: (tags: readonly string[]) => EntryDeps): Found | undefined {
+  fromL2(key: string, read: L2Read, scope: Scope): Found | undefined {
     const now = this.options.clock.now();
     if (read.staleUntil <= now) return undefined;
     const value = this.options.serializer.deserialize(read.payload);
     const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
-    const meta = { createdAt: read.createdAt, freshUntil, staleUntil: read.staleUntil, tags: read.tags };
-    this.l1?.set(key, { ...meta, value }, deps(read.tags));
-    return { ...meta, value, tier: 'l2' };
+    const { createdAt, staleUntil, tags } = read;
+    this.l1?.set(key, { value, createdAt, freshUntil, staleUntil, tags }, scope.deps(tags));
+    return { value, createdAt, freshUntil, staleUntil, tags, tier: 'l2' };
   }
 
   /** Entry timing for a write made now. */
@@ -287,6 +303,7 @@ export class CacheCore {
     this.closed = true;
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
     await Promise.allSettled([...this.#background]);
+    this.l2?.close();
     await this.#subscription?.stop();
   }
 

@@ -8,6 +8,14 @@ import type { L2Store } from './store.ts';
 /** What a guarded L2 call returns when L2 could not answer (error, timeout or open circuit). */
 export const UNAVAILABLE: unique symbol = Symbol('l2-unavailable');
 
+/** An L2 call waiting for its answer or its deadline. */
+interface InFlight {
+  deadline: number;
+  settled: boolean;
+  fail(error: unknown): void;
+  timeout(): void;
+}
+
 /** Events the guard reports about L2's health. */
 export interface HealthEvents {
   degraded(error: unknown): void;
@@ -33,6 +41,10 @@ export class L2Guard {
   #overflowed = false;
   #lastError: unknown;
   #replaying = false;
+  readonly #inFlight = new Set<InFlight>();
+  #sweep: NodeJS.Timeout | undefined;
+  /** Sweep period: a call fails between `timeout` and `timeout + tick` ms after it started. */
+  readonly #tick: number;
   readonly counts = { errors: 0, timeouts: 0, skipped: 0 };
 
   constructor(options: {
@@ -45,6 +57,7 @@ export class L2Guard {
   }) {
     this.store = options.store;
     this.#timeout = options.timeout;
+    this.#tick = Math.min(100, Math.max(5, Math.round(options.timeout / 10)));
     this.#logger = options.logger;
     this.#events = options.events;
     this.#breaker = new CircuitBreaker({
@@ -69,38 +82,61 @@ export class L2Guard {
       this.counts.skipped++;
       return Promise.resolve(UNAVAILABLE);
     }
-    // A hand-rolled race (one timer, no Promise.race allocation): this sits on every Redis hit.
+    // A hand-rolled race against a deadline swept by one shared interval: no timer per call and no
+    // Promise.race allocation, since this sits on every Redis hit.
     return new Promise((resolve) => {
-      let settled = false;
-      const fail = (error: unknown): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.counts.errors++;
-        this.#lastError = error;
-        this.#logger?.warn({ err: error, operation, tier: this.store.kind }, 'cache L2 call failed');
-        this.#breaker.failure();
-        resolve(UNAVAILABLE);
+      const call_: InFlight = {
+        deadline: performance.now() + this.#timeout,
+        settled: false,
+        fail: (error) => {
+          if (call_.settled) return;
+          call_.settled = true;
+          this.#inFlight.delete(call_);
+          this.counts.errors++;
+          this.#lastError = error;
+          this.#logger?.warn({ err: error, operation, tier: this.store.kind }, 'cache L2 call failed');
+          this.#breaker.failure();
+          resolve(UNAVAILABLE);
+        },
+        timeout: () => {
+          this.counts.timeouts++;
+          call_.fail(
+            new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `L2 ${operation} timed out after ${this.#timeout} ms`),
+          );
+        },
       };
-      const timer = setTimeout(() => {
-        this.counts.timeouts++;
-        fail(new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `L2 ${operation} timed out after ${this.#timeout} ms`));
-      }, this.#timeout);
+      this.#inFlight.add(call_);
+      this.#sweep ??= setInterval(() => this.#expire(), this.#tick).unref();
       let pending: Promise<T>;
       try {
         pending = call(this.store);
       } catch (error) {
-        fail(error);
+        call_.fail(error);
         return;
       }
       pending.then((result) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+        if (call_.settled) return;
+        call_.settled = true;
+        this.#inFlight.delete(call_);
         this.#breaker.success();
         resolve(result);
-      }, fail);
+      }, call_.fail);
     });
+  }
+
+  /** Stops the sweep interval now if nothing is in flight (otherwise it stops after the last call settles). */
+  close(): void {
+    this.#expire();
+  }
+
+  /** Fails the calls past their deadline; stops the interval when nothing is in flight. */
+  #expire(): void {
+    const now = performance.now();
+    for (const call of this.#inFlight) if (call.deadline <= now) call.timeout();
+    if (this.#inFlight.size === 0 && this.#sweep !== undefined) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
+    }
   }
 
   /**

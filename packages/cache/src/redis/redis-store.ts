@@ -56,38 +56,46 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     async getMany(keys, counters) {
       if (keys.length === 0) return [];
       assertReady(client, 'redisStore.get');
-      const reply = (await client.call('MGET', ...keys.map(dataKey), ...counters.map(counterKey))) as (string | null)[];
+      const args: string[] = [];
+      for (const key of keys) args.push(prefix + key);
+      for (const name of counters) args.push(counterPrefix + name);
+      const reply = (await client.call('MGET', ...args)) as (string | null)[];
       const versions = new Map<string, string>();
       for (let i = 0; i < counters.length; i++) versions.set(counters[i] as string, reply[keys.length + i] ?? '0');
-      const parsed = keys.map((_, i) => {
-        const raw = reply[i];
-        return typeof raw === 'string' ? parse(raw) : undefined;
-      });
-      // Counters only the entries know about (their tags): one more round trip, for those only.
+      const parsed: (Parsed | undefined)[] = [];
       const missing = new Set<string>();
-      for (const entry of parsed) {
+      for (let i = 0; i < keys.length; i++) {
+        const raw = reply[i];
+        const entry = typeof raw === 'string' ? parse(raw) : undefined;
+        parsed.push(entry);
         if (entry === undefined) continue;
-        for (const name of entry.names) if (!versions.has(name)) missing.add(name);
+        for (const name of entry.names) {
+          if (!versions.has(name)) missing.add(name);
+        }
       }
+      // Counters only the entries know about (their tags): one more round trip, for those only.
       if (missing.size > 0) {
         const names = [...missing];
         const current = (await client.call('MGET', ...names.map(counterKey))) as (string | null)[];
         for (let i = 0; i < names.length; i++) versions.set(names[i] as string, current[i] ?? '0');
       }
+      const reads: (L2Read | undefined)[] = [];
       const stale: string[] = [];
-      const reads = parsed.map((entry, i) => {
-        if (entry === undefined) return undefined;
-        let expiredByTag = false;
-        for (let j = 0; j < entry.names.length; j++) {
-          if (versions.get(entry.names[j] as string) === entry.versions[j]) continue;
-          if (j < entry.removeCount) {
-            stale.push(dataKey(keys[i] as string));
-            return undefined;
-          }
-          expiredByTag = true;
+      for (let i = 0; i < keys.length; i++) {
+        const entry = parsed[i];
+        if (entry === undefined) {
+          reads.push(undefined);
+          continue;
         }
-        return { ...entry.record, expiredByTag };
-      });
+        const verdict = check(entry, versions);
+        if (verdict === REMOVED) {
+          stale.push(prefix + keys[i]);
+          reads.push(undefined);
+        } else {
+          entry.record.expiredByTag = verdict === EXPIRED;
+          reads.push(entry.record);
+        }
+      }
       unlink(stale);
       return reads;
     },
@@ -137,11 +145,26 @@ export function redisStore(options: RedisStoreOptions): L2Store {
 }
 
 interface Parsed {
-  record: Omit<L2Read, 'expiredByTag'>;
+  record: L2Read;
   /** Counter names: the `removeCount` remove counters first, then the expire counters. */
   names: string[];
   removeCount: number;
   versions: string[];
+}
+
+const CURRENT = 0;
+const EXPIRED = 1;
+const REMOVED = 2;
+
+/** Compares the versions an entry recorded with the current ones. */
+function check(entry: Parsed, versions: Map<string, string>): typeof CURRENT | typeof EXPIRED | typeof REMOVED {
+  let verdict: typeof CURRENT | typeof EXPIRED = CURRENT;
+  for (let j = 0; j < entry.names.length; j++) {
+    if (versions.get(entry.names[j] as string) === entry.versions[j]) continue;
+    if (j < entry.removeCount) return REMOVED;
+    verdict = EXPIRED;
+  }
+  return verdict;
 }
 
 function parse(raw: string): Parsed | undefined {
@@ -163,6 +186,7 @@ function parse(raw: string): Parsed | undefined {
       staleUntil: header.s,
       tags: header.g,
       payload: raw.slice(second + 1),
+      expiredByTag: false,
     },
     names: header.e.length === 0 ? header.d : [...header.d, ...header.e],
     removeCount: header.d.length,
