@@ -103,7 +103,7 @@ export class Cache {
     // An entry depends on the version of every enclosing namespace, so clearing a parent clears its children.
     const ancestors = [''];
     for (let i = path.indexOf(':'); i !== -1; i = path.indexOf(':', i + 1)) ancestors.push(path.slice(0, i + 1));
-    this.#removeDeps = ancestors.map(counters.namespace);
+    this.#removeDeps = Object.freeze(ancestors.map(counters.namespace));
     this.#scope = { counters: this.#removeDeps, deps: this.#deps };
   }
 
@@ -461,7 +461,7 @@ export class Cache {
             throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "ctx.setTtl": must be more than 0');
         },
         setTags: (value) => {
-          tags = checkTags(value, 'ctx.setTags');
+          tags = resolveTags(value, 'ctx.setTags');
         },
         skip: () => {
           skipped = true;

@@ -208,6 +208,7 @@ export function resolveEntry(
   where: string,
 ): ResolvedEntryOptions {
   if (options === undefined) return base;
+  if (options.ttl === undefined && options.grace === undefined && options.jitter === undefined) return base;
   const jitter = options.jitter ?? base.jitter;
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
     throw invalid(`${where}jitter`, 'must be between 0 and 1');
@@ -232,9 +233,14 @@ export function resolveDistributed(
   return { leaseTtl, wait: value.wait === undefined ? leaseTtl : parseDuration(value.wait, `${option}.wait`) };
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /** Checks a tag list option, or returns `[]`. */
 export function resolveTags(tags: readonly string[] | undefined, option: string): readonly string[] {
-  return tags === undefined ? [] : checkTags(tags, option);
+  // A frozen copy: the caller may reuse and change its array after the call.
+  if (tags === undefined) return NO_TAGS;
+  const checked = checkTags(tags, option);
+  return checked.length === 0 ? NO_TAGS : Object.freeze([...checked]);
 }
 
 function positive(value: Duration, option: string): number {

@@ -64,6 +64,38 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   }
 }
 
+/**
+ * Whether plain `JSON.stringify` keeps `value` exactly: only strings, finite numbers (not -0),
+ * booleans, null, arrays and plain objects without a "$t" key or a toJSON method. Anything else
+ * (or deeper than 64 levels) takes the tagging path.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 64) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (key === '$t' || key === 'toJSON') return false;
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 function tag(type: string, v: unknown): Tagged {
   tagged = true;
   return { $t: type, v };
@@ -118,9 +150,14 @@ export function createSerializer(options: SerializerOptions = {}): Serializer {
     serialize(value) {
       let text: string;
       try {
-        tagged = false;
-        const json = JSON.stringify(value, replacer) as string | undefined;
-        text = (tagged ? TAGGED : PLAIN) + (json ?? 'null');
+        if (isPlainJson(value, 0)) {
+          // Nothing to tag: the native stringify without a replacer is several times faster.
+          text = PLAIN + JSON.stringify(value);
+        } else {
+          tagged = false;
+          const json = JSON.stringify(value, replacer) as string | undefined;
+          text = (tagged ? TAGGED : PLAIN) + (json ?? 'null');
+        }
       } catch (cause) {
         throw new CacheError('ERR_CACHE_SERIALIZATION', 'Cannot serialise the value for L2', { cause });
       }

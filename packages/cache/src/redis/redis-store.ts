@@ -106,15 +106,11 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       const keys: string[] = [];
       const args: (string | number)[] = [];
       for (const { key, record, deps, ttlMs } of writes) {
-        const header = JSON.stringify({
-          c: record.createdAt,
-          f: record.freshUntil,
-          s: record.staleUntil,
-          g: record.tags,
-          d: deps.remove,
-          e: deps.expire,
-        });
-        keys.push(dataKey(key), ...deps.remove.map(counterKey), ...deps.expire.map(counterKey));
+        // Built by hand: the counter lists repeat from write to write, so their JSON is cached.
+        const header = `{"c":${record.createdAt},"f":${record.freshUntil},"s":${record.staleUntil},"g":${JSON.stringify(record.tags)},"d":${json(deps.remove)},"e":${JSON.stringify(deps.expire)}}`;
+        keys.push(prefix + key);
+        for (const name of deps.remove) keys.push(counterPrefix + name);
+        for (const name of deps.expire) keys.push(counterPrefix + name);
         args.push(deps.remove.length + deps.expire.length, Math.max(1, Math.ceil(ttlMs)), header, record.payload);
       }
       await runScript(client, setScript, keys, args);
@@ -142,6 +138,19 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       await runScript(client, releaseScript, [leasePrefix + key], [token]);
     },
   };
+}
+
+const jsonCache = new WeakMap<readonly string[], string>();
+
+/** JSON of a string list; cached for frozen arrays (a namespace's counter list is one frozen array, reused). */
+function json(list: readonly string[]): string {
+  if (!Object.isFrozen(list)) return JSON.stringify(list);
+  let text = jsonCache.get(list);
+  if (text === undefined) {
+    text = JSON.stringify(list);
+    jsonCache.set(list, text);
+  }
+  return text;
 }
 
 interface Parsed {
