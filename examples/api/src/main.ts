@@ -1,38 +1,48 @@
 /**
- * The example service: `pnpm start` (PORT, default 3000). Needs no external service.
- * SIGTERM / SIGINT: stop accepting, finish in-flight requests, exit 0.
+ * The example service: `pnpm start`. Config from the environment and .env files (@infra/env);
+ * in-process cache and rate limits unless REDIS_URL is set; probes under /health; on SIGTERM or
+ * SIGINT readiness fails first, the server drains, then Redis/Postgres/cache close (@infra/health).
  */
 import { readFileSync } from 'node:fs';
-import { startServer } from './server.ts';
+import { EnvError } from '@infra/env';
+import { createShutdown } from '@infra/health';
+import { createApp } from './app.ts';
+import { createCatalog } from './catalog.ts';
+import { type Config, loadConfig } from './config.ts';
+import { listen } from './server.ts';
+import { createServices } from './services.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
   version: string;
 };
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(error.message); // lists every missing and invalid variable; never a secret's value
   process.exit(1);
 }
 
-const running = await startServer({ port, info: { name: pkg.name, version: pkg.version } });
-console.log(`listening on ${running.url}`);
+const info = { name: pkg.name, version: pkg.version };
+const services = await createServices(config, info);
+const running = await listen(createApp({ info, services, catalog: createCatalog() }), {
+  port: config.PORT,
+  host: config.HOST,
+});
+console.log(
+  `listening on ${running.url} (cache: ${services.backends.cache}, rate limits: ${services.backends.rateLimit})`,
+);
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1); // a second signal: stop waiting
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    running.close().then(
-      () => {
-        console.log('closed');
-        process.exitCode = 0;
-      },
-      (error: unknown) => {
-        console.error('shutdown failed', error);
-        process.exitCode = 1;
-      },
-    );
-  });
-}
+const log = (level: string) => (obj: object, msg: string) => console.log(`[${level}] ${msg} ${JSON.stringify(obj)}`);
+const shutdown = createShutdown({
+  servers: [running.server],
+  health: services.health,
+  readinessDelayMs: config.READINESS_DELAY,
+  drainTimeoutMs: config.SHUTDOWN_DRAIN_TIMEOUT,
+  logger: { info: log('info'), warn: log('warn'), error: log('error') },
+});
+// Hooks run in reverse order of adding: the last-created resource closes first.
+for (const { name, close } of services.closers) shutdown.add(name, close, { timeoutMs: '5s' });

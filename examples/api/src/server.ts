@@ -1,31 +1,25 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AppInfo, createApp } from './app.ts';
 
 export interface RunningServer {
   server: Server;
   url: string;
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
-  close(): Promise<void>;
 }
 
-export async function startServer(options: { port: number; host?: string; info: AppInfo }): Promise<RunningServer> {
-  const server = createServer(createApp(options.info));
+/** Listens on host:port (0 picks a free port) and resolves once it accepts connections. */
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: { port: number; host: string },
+): Promise<RunningServer> {
+  const server = createServer({ requestTimeout: 30_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen(options.port, options.host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }

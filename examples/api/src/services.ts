@@ -1,0 +1,131 @@
+/**
+ * Everything the routes use, built from the config: a cache, a rate limiter and health checks.
+ * With no REDIS_URL they run in-process (memory L1 cache, memory rate-limit counters); with it the
+ * cache gets Redis as L2 plus the invalidation bus, and the limiter counts in Redis, shared by every
+ * instance. DATABASE_URL adds a PostgreSQL pool and its readiness check.
+ */
+
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Cache, createCache, createRateLimiter, memoryStore, type RateLimiter } from '@infra/cache';
+import { redisBus, redisRateLimitStore, redisStore } from '@infra/cache/redis';
+import { checkProduction } from '@infra/env';
+import {
+  createHealth,
+  eventLoopCheck,
+  type Health,
+  postgresCheck,
+  productionReadinessCheck,
+  redisCheck,
+} from '@infra/health';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Config } from './config.ts';
+
+export interface Services {
+  cache: Cache;
+  limiter: RateLimiter;
+  health: Health;
+  /** Which backends are in use, for `GET /`. */
+  backends: { cache: 'memory' | 'memory+redis'; rateLimit: 'memory' | 'redis'; database: 'none' | 'postgres' };
+  /** Named closers, run by the shutdown in reverse order of creation. */
+  closers: { name: string; close: () => Promise<unknown> }[];
+}
+
+export interface ServiceInfo {
+  name: string;
+  version: string;
+}
+
+/**
+ * Commands fail at once while Redis is down (no offline queue), so nothing waits on a dead socket.
+ * Start-up waits up to `readyTimeoutMs` for the connection; a Redis that is down then is not fatal:
+ * the cache serves from memory, the limiter from its in-memory insurance, and the readiness probe
+ * reports Redis as failing until it answers (ioredis keeps reconnecting).
+ */
+async function connectRedis(url: string, readyTimeoutMs = 2000): Promise<Redis> {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  // Connection errors surface through the cache's and the health check's own handling.
+  client.on('error', () => {});
+  const stop = new AbortController();
+  const signal = stop.signal;
+  await Promise.race([once(client, 'ready', { signal }), sleep(readyTimeoutMs, undefined, { signal })]);
+  stop.abort(); // the loser of the race: drop its listener or timer
+  return client;
+}
+
+export interface ServicesOptions {
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share a Redis. @default 'example-api:' */
+  redisPrefix?: string;
+}
+
+export async function createServices(
+  config: Config,
+  info: ServiceInfo,
+  options: ServicesOptions = {},
+): Promise<Services> {
+  const redisPrefix = options.redisPrefix ?? 'example-api:';
+  const closers: Services['closers'] = [];
+  const health = createHealth({
+    service: { version: info.version, serviceId: info.name },
+    showDetails: config.NODE_ENV === 'production' ? 'never' : 'always',
+  });
+  closers.push({ name: 'health', close: async () => health.close() });
+  health.register('event-loop', eventLoopCheck({ maxDelayMs: 1000 }), { probes: ['liveness', 'readiness'] });
+  health.register(
+    'config',
+    productionReadinessCheck(() => checkProduction(config)),
+    { critical: false, componentType: 'system' },
+  );
+
+  let cache: Cache;
+  let limiter: RateLimiter;
+  const limits = {
+    algorithm: 'sliding-window',
+    limit: config.RATE_LIMIT_PER_MINUTE,
+    window: '1m',
+    name: 'api',
+  } as const;
+  if (config.REDIS_URL) {
+    const [redis, subscriber] = await Promise.all([connectRedis(config.REDIS_URL), connectRedis(config.REDIS_URL)]);
+    closers.push({ name: 'redis', close: () => Promise.all([redis.quit(), subscriber.quit()]) });
+    cache = createCache({
+      l1: memoryStore({ maxItems: 10_000 }),
+      l2: redisStore({ client: redis, prefix: `${redisPrefix}cache:` }),
+      bus: redisBus({ publisher: redis, subscriber, channel: `${redisPrefix}cache-bus` }),
+      ttl: config.CACHE_TTL,
+      grace: '10m',
+    });
+    limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: redis }),
+      limits,
+      prefix: `${redisPrefix}rl:`,
+      onStoreError: 'insurance',
+    });
+    health.register('redis', redisCheck(redis), { componentType: 'datastore' });
+  } else {
+    cache = createCache({ l1: memoryStore({ maxItems: 10_000 }), ttl: config.CACHE_TTL, grace: '10m' });
+    limiter = createRateLimiter({ limits, prefix: 'example-api:rl:' });
+  }
+  closers.push({ name: 'cache', close: () => cache.close() });
+  closers.push({ name: 'rate-limiter', close: () => limiter.close() });
+
+  if (config.DATABASE_URL) {
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5, connectionTimeoutMillis: 2000 });
+    pool.on('error', () => {}); // idle-client errors; the readiness check reports the database state
+    closers.push({ name: 'postgres', close: () => pool.end() });
+    health.register('postgres', postgresCheck(pool), { componentType: 'datastore' });
+  }
+
+  return {
+    cache,
+    limiter,
+    health,
+    backends: {
+      cache: config.REDIS_URL ? 'memory+redis' : 'memory',
+      rateLimit: config.REDIS_URL ? 'redis' : 'memory',
+      database: config.DATABASE_URL ? 'postgres' : 'none',
+    },
+    closers,
+  };
+}
