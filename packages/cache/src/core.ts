@@ -180,7 +180,14 @@ export class CacheCore {
   fromL2(key: string, read: L2Read, scope: Scope): Found | undefined {
     const now = this.options.clock.now();
     if (read.staleUntil <= now) return undefined;
-    const value = this.options.serializer.deserialize(read.payload);
+    let value: unknown;
+    try {
+      value = this.options.serializer.deserialize(read.payload);
+    } catch (error) {
+      // A payload this serializer cannot read (another app's format, a serializer change) is a miss.
+      this.options.logger?.warn({ err: error, key }, 'cache could not read an L2 entry; treating it as a miss');
+      return undefined;
+    }
     const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
     const { createdAt, staleUntil, tags } = read;
     this.l1?.set(key, { value, createdAt, freshUntil, staleUntil, tags }, scope.deps(tags));

@@ -273,6 +273,17 @@ describe('tags, clear and namespaces with grace on', () => {
     expect(await users.get('k')).toBeUndefined();
   });
 
+  it('copies the tag list, so changing the array after set() changes nothing', async () => {
+    const c = cache();
+    const tags = ['a'];
+    await c.set('k', 1, { tags });
+    tags[0] = 'b';
+    await c.deleteByTag(['b']);
+    expect(await c.get('k')).toBe(1);
+    await c.deleteByTag(['a']);
+    expect(await c.get('k')).toBeUndefined();
+  });
+
   it('tags are scoped to their namespace', async () => {
     const root = cache();
     const a = root.namespace('a');

@@ -44,6 +44,8 @@ describe('redisStore', () => {
   it('getMany and setMany are one round trip each, whatever the number of keys', async () => {
     const { client, sent } = counting(r.client);
     const cache = make({ l1: false, l2: redisStore({ client, prefix: r.key('rt:') }) });
+    await cache.set('warm-up', 0); // the script is loaded (another test file may have flushed scripts)
+    sent.length = 0;
     await cache.setMany(Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: i })));
     expect(sent).toHaveLength(1);
     sent.length = 0;
@@ -82,6 +84,7 @@ describe('redisStore', () => {
     const { client, sent } = counting(r.client);
     const cache = make({ l1: false, l2: redisStore({ client, prefix: r.key('o1:') }) });
     await cache.setMany(Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: i, tags: ['all'] })));
+    await cache.deleteByTag(['warm-up']); // the script is loaded
     sent.length = 0;
     await cache.clear();
     await cache.deleteByTag(['all']);
@@ -101,6 +104,32 @@ describe('redisStore', () => {
     expect(await a.get('k')).toBe(1);
   });
 
+  it('keeps tags with commas, quotes and newlines, and reads its own entries back after tag deletes', async () => {
+    const cache = make({ l1: false, l2: redisStore({ client: r.client, prefix: r.key('tags:') }) });
+    const tags = ['a,b', 'line\nbreak', '"quoted"', 'ünï'];
+    await cache.set('k', 1, { tags });
+    await cache.set('other', 2, { tags: ['a'] });
+    expect(await cache.get('k')).toBe(1);
+    await cache.deleteByTag(['line\nbreak']);
+    expect(await cache.getMany(['k', 'other'])).toEqual([undefined, 2]);
+  });
+
+  it('treats values it cannot read as misses, not as an outage', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_: object, msg: string) => warnings.push(msg), error: () => {} };
+    const prefix = r.key('junk:');
+    const cache = make({ l1: false, l2: redisStore({ client: r.client, prefix }), logger });
+    await r.client.set(`${prefix}plain`, 'not ours');
+    await r.client.set(`${prefix}header`, '\n1,2,9999999999999,0\n[oops\n[]\nj{}');
+    await cache.set('payload', 'x');
+    const stored = (await r.client.get(`${prefix}payload`)) as string;
+    await r.client.set(`${prefix}payload`, `${stored.slice(0, stored.lastIndexOf('\n') + 1)}j{broken`);
+    expect(await cache.getMany(['plain', 'header', 'payload'])).toEqual([undefined, undefined, undefined]);
+    expect(await cache.getOrSet('plain', () => 'recomputed')).toBe('recomputed');
+    expect(cache.stats()).toMatchObject({ degraded: false, l2: { errors: 0 } });
+    expect(warnings).toContain('cache could not read an L2 entry; treating it as a miss');
+  });
+
   it('takes and releases leases by token', async () => {
     const store = redisStore({ client: r.client, prefix: r.key('lease:') });
     expect(await store.acquireLease('k', 'one', 5000)).toBe(true);
@@ -111,11 +140,25 @@ describe('redisStore', () => {
     expect(await store.acquireLease('k', 'two', 5000)).toBe(true);
   });
 
-  it('reloads its scripts after SCRIPT FLUSH (a restarted Redis)', async () => {
-    const client = await r.connect();
-    const cache = make({ l1: false, l2: redisStore({ client, prefix: r.key('flush:') }) });
+  it('reloads its scripts when Redis answers NOSCRIPT (a restarted Redis)', async () => {
+    // Simulated on one client, so the shared server's script cache is left alone for other test files.
+    const { client, sent } = counting(r.client);
+    let forget = true;
+    const forgetful: RedisCommandClient = {
+      ...client,
+      get status() {
+        return r.client.status;
+      },
+      evalsha: (sha, keys, ...args) => {
+        if (!forget) return client.evalsha(sha, keys, ...args);
+        forget = false;
+        sent.push('EVALSHA');
+        return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+      },
+    };
+    const cache = make({ l1: false, l2: redisStore({ client: forgetful, prefix: r.key('flush:') }) });
     await cache.set('k', 1);
-    await client.script('FLUSH');
+    expect(sent).toEqual(['EVALSHA', 'EVAL']);
     expect(await cache.get('k')).toBe(1);
     expect(cache.stats().l2?.errors).toBe(0);
   });

@@ -64,9 +64,10 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       for (let i = 0; i < counters.length; i++) versions.set(counters[i] as string, reply[keys.length + i] ?? '0');
       const parsed: (Parsed | undefined)[] = [];
       const missing = new Set<string>();
+      const expected = json(counters);
       for (let i = 0; i < keys.length; i++) {
         const raw = reply[i];
-        const entry = typeof raw === 'string' ? parse(raw) : undefined;
+        const entry = typeof raw === 'string' ? parseOrUndefined(raw, counters, expected) : undefined;
         parsed.push(entry);
         if (entry === undefined) continue;
         for (const name of entry.names) {
@@ -106,8 +107,9 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       const keys: string[] = [];
       const args: (string | number)[] = [];
       for (const { key, record, deps, ttlMs } of writes) {
-        // Built by hand: the counter lists repeat from write to write, so their JSON is cached.
-        const header = `{"c":${record.createdAt},"f":${record.freshUntil},"s":${record.staleUntil},"g":${JSON.stringify(record.tags)},"d":${json(deps.remove)},"e":${JSON.stringify(deps.expire)}}`;
+        // `createdAt,freshUntil,staleUntil,removeCount` \n counter names (JSON) \n tags (JSON): see scripts.ts.
+        const names = deps.expire.length === 0 ? deps.remove : [...deps.remove, ...deps.expire];
+        const header = `${record.createdAt},${record.freshUntil},${record.staleUntil},${deps.remove.length}\n${json(names)}\n${JSON.stringify(record.tags)}`;
         keys.push(prefix + key);
         for (const name of deps.remove) keys.push(counterPrefix + name);
         for (const name of deps.expire) keys.push(counterPrefix + name);
@@ -153,10 +155,12 @@ function json(list: readonly string[]): string {
   return text;
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 interface Parsed {
   record: L2Read;
   /** Counter names: the `removeCount` remove counters first, then the expire counters. */
-  names: string[];
+  names: readonly string[];
   removeCount: number;
   versions: string[];
 }
@@ -176,30 +180,40 @@ function check(entry: Parsed, versions: Map<string, string>): typeof CURRENT | t
   return verdict;
 }
 
-function parse(raw: string): Parsed | undefined {
-  const first = raw.indexOf('\n');
-  const second = first === -1 ? -1 : raw.indexOf('\n', first + 1);
-  if (second === -1) return undefined;
-  const header = JSON.parse(raw.slice(first + 1, second)) as {
-    c: number;
-    f: number;
-    s: number;
-    g: string[];
-    d: string[];
-    e: string[];
-  };
+/** A value this store cannot read (written by something else, or truncated) is a miss, not an outage. */
+function parseOrUndefined(raw: string, counters: readonly string[], countersJson: string): Parsed | undefined {
+  try {
+    return parse(raw, counters, countersJson);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Splits a stored value. When the counter names are exactly the ones the reader expected (an
+ * untagged entry of its namespace, the common case) they are not parsed at all.
+ */
+function parse(raw: string, counters: readonly string[], countersJson: string): Parsed | undefined {
+  const versionsEnd = raw.indexOf('\n');
+  const timesEnd = versionsEnd === -1 ? -1 : raw.indexOf('\n', versionsEnd + 1);
+  const namesEnd = timesEnd === -1 ? -1 : raw.indexOf('\n', timesEnd + 1);
+  const tagsEnd = namesEnd === -1 ? -1 : raw.indexOf('\n', namesEnd + 1);
+  if (tagsEnd === -1) return undefined;
+  const times = raw.slice(versionsEnd + 1, timesEnd).split(',');
+  const namesJson = raw.slice(timesEnd + 1, namesEnd);
+  const tagsJson = raw.slice(namesEnd + 1, tagsEnd);
   return {
     record: {
-      createdAt: header.c,
-      freshUntil: header.f,
-      staleUntil: header.s,
-      tags: header.g,
-      payload: raw.slice(second + 1),
+      createdAt: Number(times[0]),
+      freshUntil: Number(times[1]),
+      staleUntil: Number(times[2]),
+      tags: tagsJson === '[]' ? NO_TAGS : (JSON.parse(tagsJson) as string[]),
+      payload: raw.slice(tagsEnd + 1),
       expiredByTag: false,
     },
-    names: header.e.length === 0 ? header.d : [...header.d, ...header.e],
-    removeCount: header.d.length,
-    versions: first === 0 ? [] : raw.slice(0, first).split(','),
+    names: namesJson === countersJson ? counters : (JSON.parse(namesJson) as string[]),
+    removeCount: Number(times[3]),
+    versions: versionsEnd === 0 ? [] : raw.slice(0, versionsEnd).split(','),
   };
 }
 

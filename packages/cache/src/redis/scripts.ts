@@ -3,16 +3,22 @@ import type { RedisCommandClient } from './client.ts';
 import { luaScript } from './lua-script.ts';
 
 /*
- * Stored value layout: `<counter versions, comma-separated>\n<header JSON>\n<payload>`.
- * The header is `{ c, f, s, g, d, e }`: createdAt, freshUntil, staleUntil, tags, and the names of
- * the counters whose bump removes (d) or expires (e) the entry, in the order of the versions.
- * Writes record the versions atomically (a script); reads are plain MGETs of the entry and its
- * counters, compared in JS, so a Redis hit costs what a GET costs.
+ * Stored value layout, one field per line (JSON never contains a raw newline):
+ *
+ *   <counter versions, comma-separated>            written by the script, atomically with the SET
+ *   <createdAt>,<freshUntil>,<staleUntil>,<n>      times in ms; the first n counters remove, the rest expire
+ *   <counter names, JSON>
+ *   <tags, JSON>
+ *   <payload>
+ *
+ * Reads are plain MGETs of the entry and its namespace counters, compared in JS, so a Redis hit
+ * costs what a GET costs; only tagged entries need one more MGET for their tag counters.
  */
 
 /**
  * Writes entries with the current versions of their counters. KEYS: per entry, its key then its
- * counter keys. ARGV: per entry, the number of counter keys, ttl (ms), header, payload.
+ * counter keys. ARGV: per entry, the number of counter keys, ttl (ms), header (the three lines after
+ * the versions), payload.
  */
 export const setScript = luaScript(`
 local k = 1
