@@ -568,7 +568,8 @@ const STALE: unique symbol = Symbol('stale');
 function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMEOUT);
+    // Unref'd: a caller still waiting on a factory must not keep the process alive by itself.
+    timer = setTimeout(resolve, ms, TIMEOUT).unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -294,7 +294,7 @@ export class CacheCore {
         if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, ms).unref();
       waiters.add(done);
     });
   }
