@@ -107,7 +107,8 @@ describe('redisBus', () => {
 
   it('drops its L1 after the subscriber reconnects, since messages sent meanwhile are lost', async () => {
     const channel = r.key('bus-reconnect');
-    const subscriber = await r.connect();
+    // As apps create it: no offline queue (ioredis must still re-subscribe by itself after reconnecting).
+    const subscriber = await r.connect({ enableOfflineQueue: false });
     const id = Number(await subscriber.call('CLIENT', 'ID'));
     const cache = createCache({ bus: redisBus({ publisher: r.client, subscriber, channel }) });
     open.push(cache);
