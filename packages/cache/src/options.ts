@@ -65,9 +65,15 @@ export interface EntryOptions {
 
 /** Per-call options of `getOrSet`. */
 export interface GetOrSetOptions extends EntryOptions {
-  /** Tags stored with the value (for `deleteByTag`/`expireByTag`); the factory may replace them with `ctx.setTags`. */
+  /**
+   * Tags stored with the value (for `deleteByTag`/`expireByTag`); the factory may replace them with `ctx.setTags`.
+   * @default []
+   */
   tags?: readonly string[];
-  /** Factory time limits for this call. */
+  /**
+   * Factory time limits for this call.
+   * @default the cache's `timeouts`
+   */
   timeouts?: FactoryTimeouts;
   /** Serve the stale value instead of throwing when the hard timeout passes. @default the cache's setting */
   staleOnHardTimeout?: boolean;
@@ -77,7 +83,10 @@ export interface GetOrSetOptions extends EntryOptions {
 
 /** Per-call options of `set`/`setMany`. */
 export interface SetOptions extends EntryOptions {
-  /** Tags stored with the value, for `deleteByTag`/`expireByTag`. */
+  /**
+   * Tags stored with the value, for `deleteByTag`/`expireByTag`.
+   * @default []
+   */
   tags?: readonly string[];
 }
 
@@ -88,11 +97,20 @@ export interface CacheOptions extends EntryOptions {
    * @default memoryStore() (false is required explicitly, so an L2-only cache is a choice)
    */
   l1?: L1Store | false;
-  /** Shared tier holding serialised values, e.g. `redisStore({ client })`. None by default. */
+  /**
+   * Shared tier holding serialised values, e.g. `redisStore({ client })`.
+   * @default undefined (no L2)
+   */
   l2?: L2Store;
-  /** Carries invalidations to the L1 of other instances, e.g. `redisBus({ publisher, subscriber })`. */
+  /**
+   * Carries invalidations to the L1 of other instances, e.g. `redisBus({ publisher, subscriber })`.
+   * @default undefined (no bus)
+   */
   bus?: CacheBus;
-  /** Factory time limits. */
+  /**
+   * Factory and L2 time limits.
+   * @default { soft: 0, hard: undefined, l2: 1000 }
+   */
   timeouts?: FactoryTimeouts & {
     /**
      * Longest wait for any L2 call; past it the call counts as failed and the cache carries on without L2.
@@ -119,7 +137,10 @@ export interface CacheOptions extends EntryOptions {
   namespace?: string;
   /** Time source for entry freshness and the circuit breaker. @default systemClock */
   clock?: Clock;
-  /** Circuit breaker around L2. */
+  /**
+   * Circuit breaker around L2.
+   * @default { threshold: 3, openFor: '2s' }
+   */
   circuitBreaker?: {
     /** Consecutive L2 failures (errors or timeouts) that open it. @default 3 */
     threshold?: number;
