@@ -371,7 +371,10 @@ export class Cache {
 
     // A stale value is at hand: refresh once in the background, serve stale per the timeouts.
     const until = core.backoff.get(k);
-    if (until !== undefined && until > now) return this.#served(key, found.value, 'backoff') as T;
+    if (until !== undefined) {
+      if (until > now) return this.#served(key, found.value, 'backoff') as T;
+      core.backoff.delete(k);
+    }
     const refresh = this.#flight(key, k, factory, call, found.value as T);
     const guarded = refresh.catch((error: unknown) => {
       core.backoff.set(k, core.options.clock.now() + core.options.failureBackoff);
