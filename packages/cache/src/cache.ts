@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CircuitState } from './circuit-breaker.ts';
 import { CacheCore, type CacheEvents, type Found, type Scope } from './core.ts';
 import { channels } from './diagnostics.ts';
-import type { Duration } from './duration.ts';
 import { parseDuration } from './duration.ts';
 import { CacheError } from './errors.ts';
+import type { Factory, FactoryContext } from './factory.ts';
 import { checkKey, checkNamespace, checkTags, counters } from './keys.ts';
 import { UNAVAILABLE } from './l2-guard.ts';
 import {
@@ -18,59 +17,14 @@ import {
   resolveTags,
   type SetOptions,
 } from './options.ts';
+import { raceTimeout, TIMEOUT } from './race-timeout.ts';
+import { type CacheStats, statsOf } from './stats.ts';
 import type { EntryDeps } from './store.ts';
-
-/** What a factory gets: the stale value, if any, and ways to shape how its result is cached. */
-export interface FactoryContext<T> {
-  /** The key, without namespace. */
-  readonly key: string;
-  /** The expired value being refreshed, when there is one. */
-  readonly stale: T | undefined;
-  /** Caches this result for `ttl` instead of the configured one. */
-  setTtl(ttl: Duration): void;
-  /** Replaces the tags this result is stored with. */
-  setTags(tags: readonly string[]): void;
-  /** Returns the result to the callers without caching it. */
-  skip(): void;
-}
-
-/** Produces the value of a key on a miss. */
-export type Factory<T> = (context: FactoryContext<T>) => T | Promise<T>;
 
 /** One item of {@link Cache.setMany}. */
 export interface SetManyItem<T = unknown> extends SetOptions {
   key: string;
   value: T;
-}
-
-/** A snapshot of what the cache has done since it was created (shared by a cache and its namespaces). */
-export interface CacheStats {
-  l1: { kind: string; hits: number; misses: number; items: number; bytes: number } | undefined;
-  l2:
-    | {
-        kind: string;
-        hits: number;
-        misses: number;
-        errors: number;
-        timeouts: number;
-        /** Calls skipped because the circuit was open. */
-        skipped: number;
-        circuit: CircuitState;
-        /** Invalidations waiting to be replayed when L2 returns. */
-        pendingInvalidations: number;
-      }
-    | undefined;
-  bus: { kind: string; published: number; received: number; errors: number; resyncs: number } | undefined;
-  /** Stale values served (grace, soft timeout, hard timeout, failing factory, backoff). */
-  staleServed: number;
-  factoryCalls: number;
-  factoryErrors: number;
-  /** Callers that joined a factory call already in flight in this process. */
-  singleFlightWaits: number;
-  /** Times a process waited for another process's lease (distributed single-flight). */
-  leaseWaits: number;
-  /** True while L2 is considered down. */
-  degraded: boolean;
 }
 
 /**
@@ -279,41 +233,7 @@ export class Cache {
 
   /** A snapshot of hits, misses, factory calls, waits and tier health. */
   stats(): CacheStats {
-    const core = this.#core;
-    const c = core.counters;
-    const l1 = core.l1;
-    const l2 = core.l2;
-    const bus = core.options.bus;
-    return {
-      l1: l1 === undefined ? undefined : { kind: l1.kind, hits: c.l1Hits, misses: c.l1Misses, ...l1.usage() },
-      l2:
-        l2 === undefined
-          ? undefined
-          : {
-              kind: l2.store.kind,
-              hits: c.l2Hits,
-              misses: c.l2Misses,
-              ...l2.counts,
-              circuit: l2.state,
-              pendingInvalidations: l2.pending,
-            },
-      bus:
-        bus === undefined
-          ? undefined
-          : {
-              kind: bus.kind,
-              published: c.busPublished,
-              received: c.busReceived,
-              errors: c.busErrors,
-              resyncs: c.busResyncs,
-            },
-      staleServed: c.staleServed,
-      factoryCalls: c.factoryCalls,
-      factoryErrors: c.factoryErrors,
-      singleFlightWaits: c.singleFlightWaits,
-      leaseWaits: c.leaseWaits,
-      degraded: l2?.degraded ?? false,
-    };
+    return statsOf(this.#core);
   }
 
   /**
@@ -565,14 +485,4 @@ interface CallOptions {
   distributed: ResolvedDistributed | undefined;
 }
 
-const TIMEOUT: unique symbol = Symbol('timeout');
 const STALE: unique symbol = Symbol('stale');
-
-function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    // Unref'd: a caller still waiting on a factory must not keep the process alive by itself.
-    timer = setTimeout(resolve, ms, TIMEOUT).unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

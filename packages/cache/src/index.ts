@@ -1,19 +1,13 @@
 // cache
 export type { BusHandlers, BusMessage, BusSubscription, CacheBus } from './bus.ts';
-export {
-  Cache,
-  type CacheStats,
-  createCache,
-  type Factory,
-  type FactoryContext,
-  type SetManyItem,
-} from './cache.ts';
+export { Cache, createCache, type SetManyItem } from './cache.ts';
 export type { CircuitState } from './circuit-breaker.ts';
 export { type Clock, systemClock } from './clock.ts';
 export type { CacheEvents } from './core.ts';
 export { channels as cacheChannels } from './diagnostics.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export { CacheError, type CacheErrorCode } from './errors.ts';
+export type { Factory, FactoryContext } from './factory.ts';
 // lock
 export {
   type AcquireOptions,
@@ -69,4 +63,5 @@ export type {
   RateLimitStoreRuleResult,
 } from './rate-limit/store.ts';
 export { createSerializer, defaultSerializer, type Serializer, type SerializerOptions } from './serializer.ts';
+export type { CacheStats } from './stats.ts';
 export type { EntryDeps, EntryMeta, L1Entry, L1Store, L2Read, L2Record, L2Store, L2Write } from './store.ts';
