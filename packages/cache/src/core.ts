@@ -7,6 +7,8 @@ import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
 import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
 import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Write } from './store.ts';
 
+const maxUnsent = 1000;
+
 /** The namespace a read happens in: its counters, and the dependencies of an entry with given tags. */
 export interface Scope {
   readonly counters: readonly string[];
@@ -77,6 +79,8 @@ export class CacheCore {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = { degraded: new Set(), recovered: new Set() };
   readonly #background = new Set<Promise<unknown>>();
+  #unsent: Omit<BusMessage, 'source'>[] = [];
+  #republishing = false;
   readonly #subscription: BusSubscription | undefined;
   /** When too many invalidations missed L2, everything in L2 is invalidated on recovery instead. */
   readonly #overflow = (): Promise<unknown> => this.l2?.store.bump([counters.namespace('')]) ?? Promise.resolve();
@@ -96,7 +100,10 @@ export class CacheCore {
             logger: options.logger,
             events: {
               degraded: (error) => this.#emit('degraded', { error }),
-              recovered: () => this.#emit('recovered', {}),
+              recovered: () => {
+                this.#emit('recovered', {});
+                this.track(this.#republish());
+              },
             },
           });
     this.#subscription = this.#subscribe();
@@ -266,17 +273,43 @@ export class CacheCore {
     this.publish({ counters: names });
   }
 
-  /** Sends an invalidation to other instances without waiting (publish failures are counted and logged). */
+  /**
+   * Sends an invalidation to other instances without waiting. A message that cannot be sent is kept
+   * (up to 1,000; past that, one "drop everything" message replaces them) and sent again after the
+   * next successful publish or when L2 recovers, so other instances do not keep serving what it invalidated.
+   */
   publish(message: Omit<BusMessage, 'source'>): void {
     const bus = this.options.bus;
     if (bus === undefined) return;
     this.counters.busPublished++;
     this.track(
-      bus.publish({ source: this.id, ...message }).catch((error: unknown) => {
-        this.counters.busErrors++;
-        this.options.logger?.warn({ err: error }, 'cache bus publish failed');
-      }),
+      bus.publish({ source: this.id, ...message }).then(
+        () => this.#republish(),
+        (error: unknown) => {
+          this.counters.busErrors++;
+          this.options.logger?.warn({ err: error }, 'cache bus publish failed; will send it again');
+          this.#unsent.push(message);
+          if (this.#unsent.length > maxUnsent) this.#unsent = [{ counters: [counters.namespace('')] }];
+        },
+      ),
     );
+  }
+
+  /** Sends the messages that failed earlier, oldest first, stopping at the first failure. */
+  async #republish(): Promise<void> {
+    const bus = this.options.bus;
+    if (bus === undefined || this.#unsent.length === 0 || this.#republishing) return;
+    this.#republishing = true;
+    try {
+      while (this.#unsent.length > 0) {
+        await bus.publish({ source: this.id, ...(this.#unsent[0] as Omit<BusMessage, 'source'>) });
+        this.#unsent.shift();
+      }
+    } catch {
+      // Still unreachable: the next successful publish or recovery tries again.
+    } finally {
+      this.#republishing = false;
+    }
   }
 
   /** Resolves when `key` is written by another instance, or after `ms`. */
