@@ -26,8 +26,11 @@ try {
   process.exit(1);
 }
 
+const log = (level: string) => (obj: object, msg: string) => console.log(`[${level}] ${msg} ${JSON.stringify(obj)}`);
+const logger = { info: log('info'), warn: log('warn'), error: log('error') };
+
 const info = { name: pkg.name, version: pkg.version };
-const services = await createServices(config, info);
+const services = await createServices(config, info, { logger });
 const running = await listen(createApp({ info, services, catalog: createCatalog() }), {
   port: config.PORT,
   host: config.HOST,
@@ -36,13 +39,12 @@ console.log(
   `listening on ${running.url} (cache: ${services.backends.cache}, rate limits: ${services.backends.rateLimit})`,
 );
 
-const log = (level: string) => (obj: object, msg: string) => console.log(`[${level}] ${msg} ${JSON.stringify(obj)}`);
 const shutdown = createShutdown({
   servers: [running.server],
   health: services.health,
   readinessDelayMs: config.READINESS_DELAY,
   drainTimeoutMs: config.SHUTDOWN_DRAIN_TIMEOUT,
-  logger: { info: log('info'), warn: log('warn'), error: log('error') },
+  logger,
 });
 // Hooks run in reverse order of adding: the last-created resource closes first.
 for (const { name, close } of services.closers) shutdown.add(name, close, { timeoutMs: '5s' });

@@ -54,9 +54,27 @@ async function connectRedis(url: string, readyTimeoutMs = 2000): Promise<Redis> 
   return client;
 }
 
+/** A pino-shaped logger; pino itself fits. */
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface ServicesOptions {
+  /** Where the services report degradation and recovery. @default silent */
+  logger?: Logger;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share a Redis. @default 'example-api:' */
   redisPrefix?: string;
+}
+
+/** QUIT when the connection is up (replies flushed); when Redis is down QUIT cannot be sent, so just disconnect. */
+async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
 }
 
 export async function createServices(
@@ -65,6 +83,7 @@ export async function createServices(
   options: ServicesOptions = {},
 ): Promise<Services> {
   const redisPrefix = options.redisPrefix ?? 'example-api:';
+  const logger = options.logger;
   const closers: Services['closers'] = [];
   const health = createHealth({
     service: { version: info.version, serviceId: info.name },
@@ -88,19 +107,27 @@ export async function createServices(
   } as const;
   if (config.REDIS_URL) {
     const [redis, subscriber] = await Promise.all([connectRedis(config.REDIS_URL), connectRedis(config.REDIS_URL)]);
-    closers.push({ name: 'redis', close: () => Promise.all([redis.quit(), subscriber.quit()]) });
+    closers.push({ name: 'redis', close: () => Promise.all([closeRedis(redis), closeRedis(subscriber)]) });
     cache = createCache({
       l1: memoryStore({ maxItems: 10_000 }),
       l2: redisStore({ client: redis, prefix: `${redisPrefix}cache:` }),
       bus: redisBus({ publisher: redis, subscriber, channel: `${redisPrefix}cache-bus` }),
       ttl: config.CACHE_TTL,
       grace: '10m',
+      timeouts: { l2: 250 }, // a slow Redis costs a request at most this much; then memory and the catalog
     });
+    cache.on('degraded', ({ error }) =>
+      logger?.warn({ err: String(error) }, 'cache: Redis unavailable, serving from memory'),
+    );
+    cache.on('recovered', () => logger?.info({}, 'cache: Redis is back'));
+    await cache.ready(); // the invalidation bus is subscribed before the first request
     limiter = createRateLimiter({
       store: redisRateLimitStore({ client: redis }),
       limits,
       prefix: `${redisPrefix}rl:`,
-      onStoreError: 'insurance',
+      onStoreError: 'insurance', // Redis down: an in-memory limiter per instance takes over
+      storeTimeout: 250,
+      ...(logger ? { logger } : {}),
     });
     health.register('redis', redisCheck(redis), { componentType: 'datastore' });
   } else {

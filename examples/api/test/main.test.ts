@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@infra/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const main = join(import.meta.dirname, '../src/main.ts');
@@ -11,15 +10,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-/** A port that is free right now (PORT must be 1–65535, so the example cannot be given 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Starts the example as `pnpm start` does (node src/main.ts) on a free port. */
 async function start(
   env: Record<string, string> = {},
@@ -27,7 +17,7 @@ async function start(
   // No REDIS_URL / DATABASE_URL: the example must run on its in-process defaults.
   const { REDIS_URL: _r, DATABASE_URL: _d, ...base } = process.env;
   const child = spawn(process.execPath, [main], {
-    env: { ...base, PORT: String(await freePort()), HOST: '127.0.0.1', ...env },
+    env: { ...base, PORT: String(await freePort()) /* PORT must be 1–65535: no 0 */, HOST: '127.0.0.1', ...env },
     stdio: 'pipe',
   });
   children.push(child);

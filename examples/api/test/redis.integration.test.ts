@@ -1,4 +1,4 @@
-import { redis } from '@infra/testkit';
+import { redis, redisServer } from '@infra/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCatalog } from '../src/catalog.ts';
 import { startApp, type TestApp } from './harness.ts';
@@ -59,5 +59,47 @@ describe('examples/api on Redis (REDIS_URL set)', () => {
     const statuses = [];
     for (const url of [a.url, b.url, a.url, b.url]) statuses.push((await fetch(`${url}/hello`)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+});
+
+describe('examples/api when its Redis dies', () => {
+  it('keeps serving from memory and the insurance limiter, fails readiness, and recovers', async () => {
+    const server = await redisServer();
+    const warnings: string[] = [];
+    const app = await startApp(
+      { REDIS_URL: server.url },
+      { logger: { info: () => {}, warn: (_obj, msg) => warnings.push(msg), error: () => {} } },
+    );
+    apps.push(app);
+    expect((await fetch(`${app.url}/products/1`)).status).toBe(200);
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+
+    await server.kill();
+    const started = Date.now();
+    const product = await fetch(`${app.url}/products/1`);
+    expect(product.status).toBe(200); // from L1
+    expect((await fetch(`${app.url}/products/3`)).status).toBe(200); // a miss: from the catalog
+    // Misses keep asking Redis until the cache's circuit breaker opens (3 failures): 'degraded'.
+    for (let i = 0; i < 4; i++) expect((await fetch(`${app.url}/products/9`)).status).toBe(404);
+    expect((await fetch(`${app.url}/hello`)).status).toBe(200); // the in-memory insurance limiter decides
+    // Redis is a critical check; readiness answers from its 1 s result cache, then fails.
+    let notReady = 0;
+    for (let i = 0; i < 30 && notReady !== 503; i++) {
+      notReady = (await fetch(`${app.url}/health/ready`)).status;
+      if (notReady !== 503) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(notReady).toBe(503);
+    expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    await server.restart();
+    let ready = 0;
+    for (let i = 0; i < 100 && ready !== 200; i++) {
+      ready = (await fetch(`${app.url}/health/ready`)).status;
+      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(ready).toBe(200);
+    expect(warnings).toContain('cache: Redis unavailable, serving from memory');
+    expect(warnings.some((w) => w.startsWith('rate-limit store failing'))).toBe(true);
   });
 });

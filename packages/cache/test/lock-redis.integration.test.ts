@@ -1,9 +1,8 @@
-import { redis } from '@infra/testkit';
+import { freePort, redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLock, type LockHandle } from '../src/index.ts';
 import { redisLockStore } from '../src/redis/index.ts';
-import { closedPort } from './rate-limit-redis-process.ts';
 
 const r = await redis();
 const connections = await Promise.all(Array.from({ length: 8 }, () => r.connect()));
@@ -111,7 +110,7 @@ describe('redisLockStore', () => {
   });
 
   it('a Redis that is down fails acquire with a typed ERR_CACHE_STORE_UNAVAILABLE (503) carrying the cause', async () => {
-    const client = new Redis(await closedPort(), { enableOfflineQueue: false, lazyConnect: true });
+    const client = new Redis(await freePort(), { enableOfflineQueue: false, lazyConnect: true });
     client.on('error', () => {});
     try {
       const locks = createLock({ store: redisLockStore({ client }) });

@@ -2,50 +2,13 @@
  * Kills the cache's Redis mid-run. This file starts its own throwaway redis-server on a spare port
  * (the shared one is left alone), stops it with SIGKILL, pauses it, and starts it again.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { redisBus, redisStore } from '@infra/cache/redis';
+import { redisServer } from '@infra/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCache } from '../src/index.ts';
 import { eventually } from './cache-helpers.ts';
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-let server: ChildProcess | undefined;
-async function startRedis(port: number): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 20, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
-  await eventually(async () => {
-    try {
-      if (probe.status !== 'ready') await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 5000);
-  probe.disconnect();
-}
-async function killRedis(): Promise<void> {
-  const running = server;
-  if (running === undefined || running.exitCode !== null) return;
-  running.kill('SIGKILL');
-  await once(running, 'exit');
-}
-afterAll(killRedis);
 
 /** Runs `call`, failing the test if it throws or takes longer than `limitMs`. */
 async function bounded<T>(what: string, call: () => Promise<T>, limitMs = 1000): Promise<T> {
@@ -58,8 +21,8 @@ async function bounded<T>(what: string, call: () => Promise<T>, limitMs = 1000):
 
 describe('Redis outage', () => {
   it('keeps answering from L1, stale values and factories while Redis is dead or frozen, and recovers by itself', async () => {
-    const port = await sparePort();
-    await startRedis(port);
+    const redisProcess = await redisServer();
+    const { port } = redisProcess;
     const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 50, lazyConnect: true };
     const client = new Redis(port, '127.0.0.1', options);
     const subscriber = new Redis(port, '127.0.0.1', { ...options, enableOfflineQueue: true });
@@ -82,7 +45,7 @@ describe('Redis outage', () => {
       await cache.set('stale', 'old', { ttl: 50, grace: '1h' });
       await new Promise((resolve) => setTimeout(resolve, 60)); // let 'stale' expire into its grace period
 
-      await killRedis();
+      await redisProcess.kill();
       let factoryCalls = 0;
       const factory = async (): Promise<string> => {
         factoryCalls++;
@@ -108,7 +71,7 @@ describe('Redis outage', () => {
       expect(cache.stats()).toMatchObject({ degraded: true, l2: { circuit: expect.stringMatching(/open|half-open/) } });
       expect(cache.stats().l2?.pendingInvalidations).toBeGreaterThan(0);
 
-      await startRedis(port);
+      await redisProcess.restart();
       // Calls keep flowing; one of them is the probe that finds Redis back.
       await eventually(async () => {
         await bounded('get during recovery', () => cache.get('fresh'));

@@ -1,8 +1,8 @@
+import { freePort, redisServer } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRateLimiter, type StoreErrorPolicy } from '../src/index.ts';
 import { redisRateLimitStore } from '../src/redis/index.ts';
-import { closedPort, startRedisServer } from './rate-limit-redis-process.ts';
 
 const limits = { algorithm: 'sliding-window', limit: 3, window: '1m' } as const;
 const storeTimeout = 200;
@@ -35,7 +35,7 @@ async function decideTimed(url: string, policy: StoreErrorPolicy, offlineQueue: 
 }
 
 describe('Redis on a closed port', async () => {
-  const url = `redis://127.0.0.1:${await closedPort()}`;
+  const url = `redis://127.0.0.1:${await freePort()}`;
 
   it.each(policies)("onStoreError '%s' decides within storeTimeout while ioredis queues offline", async (policy) => {
     const { result, elapsed } = await decideTimed(url, policy, true);
@@ -54,8 +54,7 @@ describe('Redis on a closed port', async () => {
 });
 
 describe('a redis-server killed mid-use', async () => {
-  const server = await startRedisServer();
-  afterAll(() => server.kill());
+  const server = await redisServer();
   const limiters = Object.fromEntries(
     policies.map((policy) => [
       policy,

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { postgres, redis } from '@infra/testkit';
+import { freePort, postgres, redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,15 +22,6 @@ function health(): Health {
   const h = createHealth({ showDetails: 'always', timeoutMs, cacheTtlMs: 0 });
   cleanup.push(() => h.close());
   return h;
-}
-
-/** A port nothing listens on: bind, note the port, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -78,7 +69,7 @@ describe('postgresCheck against real PostgreSQL', () => {
   });
 
   it('fails against a closed port within the timeout', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
     cleanup.push(() => pool.end());
     const h = health();
@@ -125,7 +116,7 @@ describe('redisCheck against real Redis', () => {
   });
 
   it('fails against a closed port within the timeout (ioredis keeps retrying; the timeout decides)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const client = new Redis({ host: '127.0.0.1', port, lazyConnect: false });
     client.on('error', () => {});
     cleanup.push(() => client.disconnect());

@@ -6,9 +6,9 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@infra/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const packageDir = join(import.meta.dirname, '..');
@@ -34,14 +34,6 @@ function write(name: string, code: string): string {
   const file = join(workDir, `${name}.mjs`);
   writeFileSync(file, stripTypeScriptTypes(code));
   return file;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function fetchWhenUp(url: string, child: ChildProcess): Promise<Response> {

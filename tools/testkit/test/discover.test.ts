@@ -2,20 +2,11 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { findService, redact } from '../src/discover.ts';
 import { ServiceUnavailableError } from '../src/errors.ts';
-import { portAnswers } from '../src/tcp.ts';
-
-/** A port that nothing listens on: bind an ephemeral one, then close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, portAnswers } from '../src/tcp.ts';
 
 describe('findService', () => {
   it('fails fast and says how to provide Redis when REDIS_URL names a closed port', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = Date.now();
     const error = await findService('redis', { REDIS_URL: `redis://127.0.0.1:${port}` }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -28,7 +19,7 @@ describe('findService', () => {
   });
 
   it('fails fast for DATABASE_URL on a closed port and hides the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await findService('postgres', {
       DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${port}/db`,
     }).catch((e: unknown) => e);
