@@ -90,11 +90,11 @@ async function l1Hits(bench: Bench, ours: Ours, bento: Bento, manager: Manager):
   await bento.getOrSet({ key: 'hot', factory: () => record, ttl: '1h' });
   await manager.wrap('hot', async () => record, 3_600_000);
   const oursHit = () => ours.getOrSet('hot', () => record);
-  await bench.compare('L1-hit getOrSet (peer: bentocache)', {
+  await bench.against('bentocache').compare('L1-hit getOrSet', {
     ours: oursHit,
     peer: () => bento.getOrSet({ key: 'hot', factory: () => record, ttl: '1h' }),
   });
-  await bench.compare('L1-hit getOrSet (peer: cache-manager wrap)', {
+  await bench.against('cache-manager (wrap)').compare('L1-hit getOrSet', {
     ours: oursHit,
     peer: () => manager.wrap('hot', async () => record, 3_600_000),
   });
@@ -105,11 +105,11 @@ async function redisHits(bench: Bench, ours: Ours, bentoL2: ReturnType<Bento['us
   await raw.set(rawKey, JSON.stringify(record));
   await ours.set('warm', record);
   await bentoL2.set({ key: 'warm', value: record, ttl: '1h' });
-  await interleavedLatency(bench, 'Redis-hit get (peer: raw ioredis GET + JSON.parse)', {
+  await interleavedLatency(bench.against('ioredis GET + JSON.parse'), 'Redis-hit get', {
     ours: () => ours.get('warm'),
     peer: async () => JSON.parse((await raw.get(rawKey)) as string) as unknown,
   });
-  await interleavedLatency(bench, 'Redis-hit get (peer: bentocache, L2 only)', {
+  await interleavedLatency(bench.against('bentocache (L2 only)'), 'Redis-hit get', {
     ours: () => ours.get('warm'),
     peer: () => bentoL2.get({ key: 'warm' }),
   });
@@ -144,8 +144,8 @@ async function interleavedLatency(
 async function tieredSets(bench: Bench, ours: Ours, bento: Bento): Promise<void> {
   let o = 0;
   let p = 0;
-  await bench.compare(
-    'tiered set, memory + Redis (peer: bentocache)',
+  await bench.against('bentocache').compare(
+    'tiered set, memory + Redis',
     {
       ours: () => ours.set(`set${o++ % 1000}`, record),
       peer: () => bento.set({ key: `set${p++ % 1000}`, value: record, ttl: '1h' }),
@@ -179,10 +179,14 @@ async function concurrentMisses(bench: Bench, ours: Ours, bento: Bento, manager:
   const bentoRun = await run((key, factory) => bento.getOrSet({ key, factory, ttl: '1h' }), 'bento');
   const managerRun = await run((key, factory) => manager.wrap(key, factory, 3_600_000), 'cm');
   const note = `1,000 concurrent misses, ${factoryMs} ms factory, mean of ${rounds} rounds`;
-  bench.record('factory calls per 1,000 misses (peer: bentocache)', 'count', oursRun.calls, bentoRun.calls, note);
-  bench.record('p99 waiter latency, 1,000 misses (peer: bentocache)', 'ms (p99)', oursRun.p99, bentoRun.p99, note);
-  bench.record('factory calls per 1,000 misses (peer: cache-manager)', 'count', oursRun.calls, managerRun.calls, note);
-  bench.record('p99 waiter latency, 1,000 misses (peer: cache-manager)', 'ms (p99)', oursRun.p99, managerRun.p99, note);
+  bench.against('bentocache').record('factory calls per 1,000 misses', 'count', oursRun.calls, bentoRun.calls, note);
+  bench.against('bentocache').record('p99 waiter latency, 1,000 misses', 'ms (p99)', oursRun.p99, bentoRun.p99, note);
+  bench
+    .against('cache-manager')
+    .record('factory calls per 1,000 misses', 'count', oursRun.calls, managerRun.calls, note);
+  bench
+    .against('cache-manager')
+    .record('p99 waiter latency, 1,000 misses', 'ms (p99)', oursRun.p99, managerRun.p99, note);
 }
 
 async function removeKeys(client: Redis, pattern: string): Promise<void> {

@@ -25,7 +25,7 @@ export default defineScenario({
   async run(bench) {
     let sink = 0;
 
-    await bench.compare('error → problem+json (404, vs http-errors)', {
+    await bench.against('http-errors').compare('error → problem+json (404)', {
       ours: () => {
         sink += JSON.stringify(toProblem(HttpError.notFound('No order 42'))).length;
       },
@@ -36,7 +36,7 @@ export default defineScenario({
     });
 
     const unknown = new Error('connection refused');
-    await bench.compare('unknown Error → 500 body (vs http-errors)', {
+    await bench.against('http-errors').compare('unknown Error → 500 body', {
       ours: () => {
         sink += JSON.stringify(toProblem(unknown)).length;
       },
@@ -49,7 +49,7 @@ export default defineScenario({
 
     let i = 0;
     let j = 0;
-    await bench.compare('reason phrase lookup (vs http-status-codes)', {
+    await bench.against('http-status-codes').compare('reason phrase lookup', {
       ours: () => {
         sink += reasonPhrase(codes[i++ % codes.length] ?? 200)?.length ?? 0;
       },

@@ -54,15 +54,25 @@ export function caseResult(
 }
 
 export class Bench {
-  readonly results: CaseResult[] = [];
+  readonly results: CaseResult[];
   readonly #oursLabel: string;
   readonly #peerLabel: string;
   readonly #onResult: (result: CaseResult) => void;
 
-  constructor(labels: { ours: string; peer: string }, onResult: (result: CaseResult) => void = () => {}) {
+  constructor(
+    labels: { ours: string; peer: string },
+    onResult: (result: CaseResult) => void = () => {},
+    results: CaseResult[] = [],
+  ) {
     this.#oursLabel = labels.ours;
     this.#peerLabel = labels.peer;
     this.#onResult = onResult;
+    this.results = results;
+  }
+
+  /** The same bench, recording against another peer (for scenarios that compare with several). */
+  against(peer: string): Bench {
+    return new Bench({ ours: this.#oursLabel, peer }, this.#onResult, this.results);
   }
 
   /** Throughput of ours vs peer (ops/s). */

@@ -72,6 +72,15 @@ describe('Bench and reports', () => {
   });
 });
 
+describe('Bench.against', () => {
+  it('records against another peer into the same results', () => {
+    const bench = new Bench({ ours: '@infra/x', peer: 'a / b' });
+    bench.against('b').record('case', 'count', 1, 2);
+    bench.record('case', 'count', 1, 3);
+    expect(bench.results.map((r) => r.peer.label)).toEqual(['b', 'a / b']);
+  });
+});
+
 describe('scenario selection', () => {
   it('runs all by default, the named ones on request, and rejects unknown names', () => {
     expect(selectScenarios(['a', 'b'], [])).toEqual(['a', 'b']);
