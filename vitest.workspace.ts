@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = import.meta.dirname;
-const groups = ['packages', 'examples', 'tools', 'bench'];
+const groups = ['packages', 'examples', 'tools', 'bench', 'internal'];
 
 function workspaceFolders(): { name: string; dir: string }[] {
   const folders: { name: string; dir: string }[] = [];
