@@ -1,30 +1,18 @@
-/**
- * The one duration grammar of every `@infra/*` package. Not a package: each package's build (tsup) inlines this
- * file, and its types into the package's bundled `.d.ts`, so a duration means the same thing everywhere.
- *
- * Grammar (what {@link parseDurationMs} accepts):
- *
- * - a finite, non-negative **number** of milliseconds: `1500`, `0.5`;
- * - a **string** of one or more `<number><unit>` parts, summed: `'250ms'`, `'30s'`, `'1.5h'`, `'1h30m'`,
- *   `'1d 12h'`. `<number>` is digits with an optional decimal fraction (no sign, no exponent, no leading
- *   dot); `<unit>` is one of `ms`, `s`, `m` (minutes, never months), `h`, `d`, lower-case. Whitespace may
- *   surround parts and separate a number from its unit (`'5 m'`);
- * - a string that is only a `<number>` is milliseconds: `'250'`.
- *
- * Nothing else: no negative values, no `NaN`/`Infinity`, no `'1e3s'`, no other unit names (`'5min'`, `'1w'`),
- * no empty string, and no total above `Number.MAX_SAFE_INTEGER` milliseconds.
- */
+// The one duration grammar of every `@infra/*` package. Not a package: each package's build (tsup) inlines this
+// file, and its types into the package's bundled `.d.ts`, so a duration means the same thing everywhere and no
+// package depends on another for it. The grammar is documented once, on `parseDurationMs`.
 
-const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A unit of a duration string: milliseconds, seconds, minutes (never months), hours or days. */
+export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd';
 
-/** A unit of a duration string: milliseconds, seconds, minutes, hours or days. */
-export type DurationUnit = keyof typeof unitMs;
+const unitMs: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** One `<number><unit>` part of a duration string, such as `'30s'` or `'1.5h'`. */
 type DurationPart = `${number}${DurationUnit}`;
 
 /**
- * A duration: milliseconds as a number, or a string such as `'250ms'`, `'30s'`, `'5m'`, `'1h30m'`, `'1d12h'`.
+ * A duration: milliseconds as a number, or a string such as `'250ms'`, `'30s'`, `'5m'`, `'1h30m'`, `'1d12h'`
+ * (one or more `<number><unit>` parts, summed; units ms, s, m, h, d; decimals allowed; a bare numeric string is ms).
  *
  * Why not `number | string`: a template-literal type turns typos (`'5mins'`, `'30 sec'`, `'1w'`) into compile
  * errors instead of start-up errors. Why not just `` `${number}${DurationUnit}` ``: compound strings are part of
@@ -56,8 +44,18 @@ const units = 'units are ms, s, m, h and d';
 const examples = "such as '250ms', '30s', '5m' or '1h30m'";
 
 /**
- * Parses a duration of the grammar above into milliseconds (not rounded: `'0.5ms'` is `0.5`). Pure: it never
- * throws, so each package wraps a rejection in its own error, naming its option.
+ * Parses a duration into milliseconds (not rounded: `'0.5ms'` is `0.5`). Pure: it never throws, so each package
+ * wraps a rejection in its own error, naming its option. The grammar:
+ *
+ * - a finite, non-negative **number** of milliseconds: `1500`, `0.5`;
+ * - a **string** of one or more `<number><unit>` parts, summed: `'250ms'`, `'30s'`, `'1.5h'`, `'1h30m'`,
+ *   `'1d 12h'`. `<number>` is digits with an optional decimal fraction (no sign, no exponent, no leading
+ *   dot); `<unit>` is one of `ms`, `s`, `m` (minutes), `h`, `d`, lower-case. Whitespace may surround parts
+ *   and separate a number from its unit (`'5 m'`); the same unit may repeat (`'1m1m'` is two minutes);
+ * - a string that is only a `<number>` is milliseconds: `'250'`.
+ *
+ * Nothing else: no negative values, no `NaN`/`Infinity`, no `'1e3s'`, no other unit names (`'5min'`, `'1w'`,
+ * `'5M'`), no empty string, and no total above `Number.MAX_SAFE_INTEGER` milliseconds.
  *
  * @example parseDurationMs('1h30m') // { ok: true, ms: 5_400_000 }
  * @example parseDurationMs('5x') // { ok: false, reason: 'unknown duration unit "x" in "5x" (units are ms, s, m, h and d)' }

@@ -54,6 +54,7 @@ describe('parseDurationMs: strings', () => {
     expect(ms(' 5 m ')).toBe(300_000);
     expect(ms('250')).toBe(250);
     expect(ms('0.5ms')).toBe(0.5);
+    expect(ms('1m1m')).toBe(120_000);
   });
 
   it('reads <n><unit> as n times the unit', () => {
