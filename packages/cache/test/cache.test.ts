@@ -214,6 +214,7 @@ describe('factory context', () => {
 
   it('rejects a bad setTtl from the factory with ERR_CACHE_INVALID_OPTION', async () => {
     const c = cache();
+    // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
     await expect(c.getOrSet('k', (ctx) => ctx.setTtl('soon'))).rejects.toMatchObject({
       code: 'ERR_CACHE_INVALID_OPTION',
     });
@@ -356,6 +357,7 @@ describe('other operations', () => {
 describe('validation', () => {
   it('throws ERR_CACHE_INVALID_OPTION naming the option', () => {
     const bad: [CacheOptions, RegExp][] = [
+      // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
       [{ ttl: 'soon' }, /"ttl"/],
       [{ ttl: 0 }, /"ttl"/],
       [{ grace: -1 }, /"grace"/],
@@ -363,9 +365,11 @@ describe('validation', () => {
       [{ namespace: 'a:b' }, /"namespace"/],
       [{ l1: false }, /"l1"/],
       [{ timeouts: { l2: 0 } }, /"timeouts.l2"/],
+      // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
       [{ timeouts: { hard: '1 fortnight' } }, /"timeouts.hard"/],
       [{ circuitBreaker: { threshold: 0 } }, /"circuitBreaker.threshold"/],
       [{ l2: {} as NonNullable<CacheOptions['l2']> }, /"l2"/],
+      // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
       [{ distributed: { leaseTtl: 'x' } }, /"distributed.leaseTtl"/],
     ];
     for (const [options, message] of bad) {
