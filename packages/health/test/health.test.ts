@@ -391,6 +391,7 @@ describe('options and lifecycle', () => {
     expect(() => h.register('a:b', () => {})).toThrow(/"name"/);
     expect(() => h.register('x', () => {}, { probes: ['ready' as 'readiness'] })).toThrow(/"probes"/);
     expect(() => h.register('y', () => {}, { weight: -1 })).toThrow(/"weight"/);
+    // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
     expect(() => h.register('z', () => {}, { timeoutMs: 'soon' })).toThrow(/"timeoutMs"/);
     expect(() => h.register('w', 'nope' as unknown as () => void)).toThrow(/"check"/);
   });

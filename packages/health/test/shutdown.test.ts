@@ -177,6 +177,7 @@ describe('createShutdown', () => {
     const { s } = shutdown();
     expect(() => s.add('', () => {})).toThrow(/"name"/);
     expect(() => s.add('x', 'no' as never)).toThrow(/"hook"/);
+    // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
     expect(() => s.add('x', () => {}, { timeoutMs: 'later' })).toThrow(/"timeoutMs"/);
   });
 });
