@@ -73,6 +73,8 @@ describe('HttpError', () => {
     expect(HttpError.methodNotAllowed(undefined, { allow: ['GET', 'HEAD'] }).headers).toEqual({ allow: 'GET, HEAD' });
     expect(HttpError.tooManyRequests(undefined, { retryAfter: 1500 }).headers).toEqual({ 'retry-after': '2' });
     expect(HttpError.serviceUnavailable(undefined, { retryAfter: '5m' }).headers).toEqual({ 'retry-after': '300' });
+    expect(HttpError.serviceUnavailable(undefined, { retryAfter: '1h30m' }).headers).toEqual({ 'retry-after': '5400' });
+    expect(HttpError.serviceUnavailable(undefined, { retryAfter: '1m 0.5s' }).headers).toEqual({ 'retry-after': '61' });
     const date = new Date(Date.UTC(2030, 0, 1));
     expect(HttpError.serviceUnavailable(undefined, { retryAfter: date }).headers).toEqual({
       'retry-after': 'Tue, 01 Jan 2030 00:00:00 GMT',
@@ -96,6 +98,9 @@ describe('HttpError', () => {
     expect(code(() => new HttpError(404, 'x', { extensions: { status: 500 } }))).toMatch(/extensions.status:/);
     expect(code(() => new HttpError(429, 'x', { retryAfter: -1 }))).toMatch(/retryAfter:/);
     expect(code(() => new HttpError(429, 'x', { retryAfter: 'soon' as '1s' }))).toMatch(/retryAfter:/);
+    expect(code(() => new HttpError(429, 'x', { retryAfter: '5x' as '5s' }))).toBe(
+      'ERR_HTTP_STATUS_INVALID_OPTION retryAfter: unknown duration unit "x" in "5x" (units are ms, s, m, h and d)',
+    );
     expect(code(() => new HttpError(401, 'x', { wwwAuthenticate: '' }))).toMatch(/wwwAuthenticate:/);
     expect(code(() => new HttpError(404, 'x', { type: '' }))).toMatch(/type:/);
     expect(code(() => new HttpError(404, 'x', { headers: { a: 1 as unknown as string } }))).toMatch(/headers.a:/);
