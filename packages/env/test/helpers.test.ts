@@ -121,15 +121,19 @@ describe('duration', () => {
     expect(duration().parse('30s')).toBe(30_000);
     expect(duration().parse('1h30m')).toBe(5_400_000);
     expect(duration().parse('1.5h')).toBe(5_400_000);
-    expect(duration().parse('2 days')).toBe(172_800_000);
-    expect(duration().parse('1w')).toBe(604_800_000);
+    expect(duration().parse('1d 12h')).toBe(129_600_000);
+    expect(duration().parse(' 2 d ')).toBe(172_800_000);
     expect(duration().parse('250')).toBe(250);
+    expect(duration().parse('0.4ms')).toBe(0);
   });
-  it('rejects unknown units, signs and noise', () => {
-    for (const input of ['15x', '-5m', '5 m s', 'm', '15mo', '1y', '0x10']) {
-      expect(duration().safeParse(input).success).toBe(false);
+  it('rejects unknown units, signs and noise: the grammar of every @infra package, no more', () => {
+    for (const input of ['15x', '-5m', '5 m s', 'm', '15mo', '1y', '0x10', '1e3s', '2 days', '1w', '5M', '5min']) {
+      expect(duration().safeParse(input).success, input).toBe(false);
     }
-    expect(duration().safeParse('5y').error?.issues[0]?.message).toBe('unknown duration unit "y" in "5y"');
+    expect(duration().safeParse('5y').error?.issues[0]?.message).toBe(
+      'unknown duration unit "y" in "5y" (units are ms, s, m, h and d)',
+    );
+    expect(duration().safeParse('').error?.issues[0]?.message).toMatch(/got an empty value$/);
   });
 });
 
