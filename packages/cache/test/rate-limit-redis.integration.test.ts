@@ -43,6 +43,45 @@ describe('redisRateLimitStore at Redis server time', () => {
   });
 });
 
+describe('stored state', () => {
+  it('reads a value it did not write (an older text state, another program) as no state, never as a block', async () => {
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client }),
+      prefix: r.key('foreign:'),
+      limits: { algorithm: 'fixed-window', limit: 2, window: '1h' },
+    });
+    const key = `${r.key('foreign:')}{subject}:fw:2:3600000`;
+    // The text layout of earlier versions: block end, window start, count.
+    await r.client.set(key, '99999999999999 0 2', 'PX', 60_000);
+    expect(await limiter.consume('subject')).toMatchObject({ allowed: true, reason: 'within-limit', remaining: 1 });
+    await r.client.set(key, 'x'.repeat(25), 'PX', 60_000);
+    expect(await limiter.consume('subject')).toMatchObject({ allowed: true, reason: 'within-limit', remaining: 1 });
+    expect(await limiter.consume('subject')).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await limiter.consume('subject')).toMatchObject({ allowed: false, reason: 'over-limit' });
+  });
+
+  it('runs the largest rule set (16 rules, every algorithm) in one script', async () => {
+    const algorithms = ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const;
+    const limits: RateLimitRule[] = Array.from({ length: 16 }, (_, i) => {
+      const algorithm = algorithms[i % 4] as (typeof algorithms)[number];
+      const limit = 5 + i;
+      if (algorithm === 'token-bucket') return { algorithm, limit, interval: '1h' };
+      return { algorithm, limit, window: '1h' };
+    });
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client }),
+      prefix: r.key('sixteen:'),
+      limits,
+      block: '1m',
+    });
+    for (let i = 0; i < 5; i++) expect((await limiter.consume('subject')).allowed).toBe(true);
+    const rejected = await limiter.consume('subject');
+    expect(rejected).toMatchObject({ allowed: false, reason: 'over-limit', limit: 5, remaining: 0 });
+    expect(rejected.rules.map((rule) => rule.remaining)).toEqual(limits.map((rule) => rule.limit - 5));
+    expect(await limiter.consume('subject')).toMatchObject({ allowed: false, reason: 'blocked' });
+  });
+});
+
 describe('concurrency on real Redis', () => {
   const algorithms: RateLimitRule[] = [
     { algorithm: 'fixed-window', limit: 100, window: '1h' },

@@ -1,31 +1,33 @@
 /**
  * The rate-limit scripts. The evaluate script is generated per rule set, with each rule's algorithm and
- * parameters written into the source: no dispatch, no parameter parsing, only the algorithms in use
- * (Redis caches one script per rule set). Each algorithm is a port of `rate-limit/algorithms.ts`, and
- * the whole a port of `decide()`; the conformance tests hold both to the same boundary cases.
+ * parameters written into the source as constants, each rule inline in its own `do ... end` block: no
+ * dispatch, no parameter parsing, no function calls beyond integer division, only the algorithms in use
+ * (Redis caches one script per rule set). Each block is a port of `rate-limit/algorithms.ts`, and the
+ * whole a port of `decide()`; the conformance and equivalence tests hold both to the same answers.
  *
  * KEYS: [1] the subject's key (one per subject and rule set).
  * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
  *       [4] block ms on rejection.
  * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
  *
- * One key holds the whole state as integers separated by spaces: the block end, then each rule's state
- * (2 or 3 integers). So a check is TIME + GET + at most one SET whatever the number of rules, and the key
- * expires by itself (PX = the longest any part still matters). A part that outlives its meaning is
- * harmless: every algorithm treats a state from an earlier window, or an earlier TAT, as empty.
+ * One key holds the whole state, packed with Redis' `struct` library: a format tag byte, the block end,
+ * then each rule's state (2 or 3 integers), each as a little-endian double (exact for every integer the
+ * algorithms reach, which stay below 2^53). A key holding only the tag and the block end is a block
+ * without rule state. Packing is what keeps the script cheap: formatting numbers as text and parsing them
+ * back cost more Redis time than the algorithms. So a check is TIME + GET + at most one SET whatever the
+ * number of rules, and the key expires by itself (PX = the longest any part still matters). A part that
+ * outlives its meaning is harmless: every algorithm treats a state from an earlier window, or an earlier
+ * TAT, as empty. A value without the tag (an older text state, or anything else) reads as no state.
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
  * the only mode in 7), so Redis >= 5 is required.
  */
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import { type LuaScript, luaScript } from './lua-script.ts';
 
+/** First byte of every packed state: a version, so that a future layout never misreads this one. */
+const tag = 2;
+
 const prelude = `
-local function floordiv(a, b)
-  local q = math.floor(a / b)
-  if q * b > a then q = q - 1 elseif (q + 1) * b <= a then q = q + 1 end
-  return q
-end
-local function ceildiv(a, b) return -floordiv(-a, b) end
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
@@ -33,174 +35,210 @@ if not now then
 end
 `;
 
-const algorithms = {
-  'fixed-window': {
-    name: 'fixed',
-    width: 2,
-    source: `
-local function fixed(limit, window, s1, s2)
-  local start = floordiv(now, window) * window
+// Exact floor division (a float quotient can round up to the next integer); ceildiv by negation.
+const divisions = `
+local function floordiv(a, b)
+  local q = math.floor(a / b)
+  if q * b > a then q = q - 1 elseif (q + 1) * b <= a then q = q + 1 end
+  return q
+end
+local function ceildiv(a, b) return -floordiv(-a, b) end
+`;
+
+/** The Lua names one rule's block reads and assigns. */
+interface RuleNames {
+  /** State variables: read as the stored state, assigned the state to store. */
+  s: readonly string[];
+  /** Outputs: allowed, retryAfter, remaining/reset before consuming, remaining/reset after. */
+  ok: string;
+  re: string;
+  r: string;
+  t: string;
+  ra: string;
+  ta: string;
+}
+
+/**
+ * One rule's block. Every block also raises `ttl` to the time its new state still matters. Constants are
+ * folded here (exact: `compileRules` keeps every product below 2^53).
+ */
+function ruleBlock(rule: CompiledRule, n: RuleNames): string {
+  const { ok, re, r, t, ra, ta } = n;
+  switch (rule.algorithm) {
+    case 'fixed-window': {
+      const [s1, s2] = n.s;
+      const limit = rule.limit;
+      const window = rule.windowMs;
+      return `
+do
+  local start = floordiv(now, ${window}) * ${window}
   local count = 0
-  if s1 == start then count = s2 end
-  local resetAt = start + window
-  local allowed = count + cost <= limit
-  return allowed, allowed and 0 or resetAt - now,
-    math.max(0, limit - count), resetAt,
-    math.max(0, limit - count - cost), resetAt,
-    start .. ' ' .. (count + cost), resetAt - now
-end`,
-  },
-  'sliding-window': {
-    name: 'sliding',
-    width: 3,
-    source: `
-local function sliding(limit, window, s1, s2, s3)
-  local start = floordiv(now, window) * window
+  if ${s1} == start then count = ${s2} end
+  local resetAt = start + ${window}
+  ${ok} = count + cost <= ${limit}
+  ${re} = ${ok} and 0 or resetAt - now
+  ${r} = math.max(0, ${limit} - count)
+  ${t} = resetAt
+  ${ra} = math.max(0, ${limit} - count - cost)
+  ${ta} = resetAt
+  ${s1} = start
+  ${s2} = count + cost
+  if resetAt - now > ttl then ttl = resetAt - now end
+end`;
+    }
+    case 'sliding-window': {
+      const [s1, s2, s3] = n.s;
+      const limit = rule.limit;
+      const window = rule.windowMs;
+      const quota = limit * window;
+      return `
+do
+  local start = floordiv(now, ${window}) * ${window}
   local elapsed = now - start
   local current, previous = 0, 0
-  if s1 == start then
-    current = s2
-    previous = s3
-  elseif s1 == start - window then
-    previous = s2
+  if ${s1} == start then
+    current = ${s2}
+    previous = ${s3}
+  elseif ${s1} == start - ${window} then
+    previous = ${s2}
   end
-  local weighted = previous * (window - elapsed)
-  local allowed = weighted + (current + cost) * window <= limit * window
-  local retry = 0
-  if not allowed then
-    if current + cost <= limit then
-      retry = window - elapsed - floordiv((limit - current - cost) * window, previous)
+  local weighted = previous * (${window} - elapsed)
+  ${ok} = weighted + (current + cost) * ${window} <= ${quota}
+  ${re} = 0
+  if not ${ok} then
+    if current + cost <= ${limit} then
+      ${re} = ${window} - elapsed - floordiv((${limit} - current - cost) * ${window}, previous)
     else
-      retry = window - elapsed + window - floordiv((limit - cost) * window, current)
+      ${re} = ${2 * window} - elapsed - floordiv((${limit} - cost) * ${window}, current)
     end
   end
-  local resetBefore = now
-  if current > 0 then resetBefore = start + 2 * window elseif previous > 0 then resetBefore = start + window end
-  return allowed, retry,
-    math.max(0, floordiv(limit * window - weighted - current * window, window)), resetBefore,
-    math.max(0, floordiv(limit * window - weighted - (current + cost) * window, window)), start + 2 * window,
-    start .. ' ' .. (current + cost) .. ' ' .. previous, start + 2 * window - now
-end`,
-  },
-  'token-bucket': {
-    name: 'bucket',
-    width: 2,
-    source: `
-local function bucket(capacity, refill, interval, s1, s2)
-  local tokens, last = capacity, now
-  if s1 then
-    local steps = math.max(0, floordiv(now - s2, interval))
-    tokens = math.min(capacity, s1 + steps * refill)
-    last = s2 + steps * interval
+  ${r} = math.max(0, floordiv(${quota} - weighted - current * ${window}, ${window}))
+  ${t} = now
+  if current > 0 then ${t} = start + ${2 * window} elseif previous > 0 then ${t} = start + ${window} end
+  ${ra} = math.max(0, floordiv(${quota} - weighted - (current + cost) * ${window}, ${window}))
+  ${ta} = start + ${2 * window}
+  ${s1} = start
+  ${s2} = current + cost
+  ${s3} = previous
+  if ${ta} - now > ttl then ttl = ${ta} - now end
+end`;
+    }
+    case 'token-bucket': {
+      const [s1, s2] = n.s;
+      const capacity = rule.limit;
+      const refill = rule.extra;
+      const interval = rule.windowMs;
+      return `
+do
+  local tokens, last = ${capacity}, now
+  if ${s1} then
+    local steps = math.max(0, floordiv(now - ${s2}, ${interval}))
+    tokens = math.min(${capacity}, ${s1} + steps * ${refill})
+    last = ${s2} + steps * ${interval}
   end
-  if tokens >= capacity then last = now end
+  if tokens >= ${capacity} then last = now end
   local after = tokens - cost
-  local resetBefore = now
-  if tokens < capacity then resetBefore = last + ceildiv(capacity - tokens, refill) * interval end
-  local resetAfter = last + ceildiv(capacity - after, refill) * interval
-  local allowed = tokens >= cost
-  local retry = 0
-  if not allowed then retry = last + ceildiv(cost - tokens, refill) * interval - now end
-  return allowed, retry,
-    tokens, resetBefore,
-    math.max(0, after), resetAfter,
-    after .. ' ' .. last, math.max(1, resetAfter - now)
-end`,
-  },
-  gcra: {
-    name: 'gcra',
-    width: 2,
-    source: `
-local function gcra(rate, window, burst, s1, s2)
+  ${ok} = tokens >= cost
+  ${re} = 0
+  if not ${ok} then ${re} = last + ceildiv(cost - tokens, ${refill}) * ${interval} - now end
+  ${r} = tokens
+  ${t} = now
+  if tokens < ${capacity} then ${t} = last + ceildiv(${capacity} - tokens, ${refill}) * ${interval} end
+  ${ra} = math.max(0, after)
+  ${ta} = last + ceildiv(${capacity} - after, ${refill}) * ${interval}
+  ${s1} = after
+  ${s2} = last
+  if ${ta} - now > ttl then ttl = ${ta} - now end
+end`;
+    }
+    case 'gcra': {
+      const [s1, s2] = n.s;
+      const rate = rule.extra;
+      const window = rule.windowMs;
+      const capacity = rule.limit * window;
+      return `
+do
   local tatMs, tatRem = now, 0
-  if s1 and s1 >= now then
-    tatMs = s1
-    tatRem = s2
+  if ${s1} and ${s1} >= now then
+    tatMs = ${s1}
+    tatRem = ${s2}
   end
-  local debt = (tatMs - now) * rate + tatRem
-  local debtAfter = debt + cost * window
-  local capacity = burst * window
-  local allowed = debtAfter <= capacity
-  local nextRem = tatRem + cost * window
-  local carry = floordiv(nextRem, rate)
-  return allowed, allowed and 0 or ceildiv(debtAfter - capacity, rate),
-    math.max(0, floordiv(capacity - debt, window)), now + ceildiv(debt, rate),
-    math.max(0, floordiv(capacity - debtAfter, window)), now + ceildiv(debtAfter, rate),
-    (tatMs + carry) .. ' ' .. (nextRem - carry * rate), math.max(1, ceildiv(debtAfter, rate))
-end`,
-  },
-} as const;
-
-/** Lua arguments of one rule's algorithm function: its constants, in the function's parameter order. */
-function constants(rule: CompiledRule): number[] {
-  switch (rule.algorithm) {
-    case 'token-bucket':
-      return [rule.limit, rule.extra, rule.windowMs];
-    case 'gcra':
-      return [rule.extra, rule.windowMs, rule.limit];
-    default:
-      return [rule.limit, rule.windowMs];
+  local debt = (tatMs - now) * ${rate} + tatRem
+  local debtAfter = debt + cost * ${window}
+  ${ok} = debtAfter <= ${capacity}
+  ${re} = ${ok} and 0 or ceildiv(debtAfter - ${capacity}, ${rate})
+  ${r} = math.max(0, floordiv(${capacity} - debt, ${window}))
+  ${t} = now + ceildiv(debt, ${rate})
+  ${ra} = math.max(0, floordiv(${capacity} - debtAfter, ${window}))
+  ${ta} = now + ceildiv(debtAfter, ${rate})
+  local nextRem = tatRem + cost * ${window}
+  local carry = floordiv(nextRem, ${rate})
+  ${s1} = tatMs + carry
+  ${s2} = nextRem - carry * ${rate}
+  if ${ta} - now > ttl then ttl = ${ta} - now end
+end`;
+    }
   }
 }
 
+/** Integers of state each algorithm keeps. */
+const widths = { 'fixed-window': 2, 'sliding-window': 3, 'token-bucket': 2, gcra: 2 } as const;
+
 /** The evaluate script for one rule set. */
 export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
-  const used = new Set(rules.map((rule) => rule.algorithm));
-  const widths = rules.map((rule) => algorithms[rule.algorithm].width);
-  const total = 1 + widths.reduce((sum, width) => sum + width, 0);
-  const pattern = `^${Array.from({ length: total }, () => '(%-?%d+)').join(' ')}$`;
-  const lines: string[] = [prelude];
-  lines.push(`
+  const names: RuleNames[] = rules.map((rule, index) => {
+    const i = index + 1;
+    return {
+      s: Array.from({ length: widths[rule.algorithm] }, (_, k) => `s${i}_${k + 1}`),
+      ok: `ok${i}`,
+      re: `re${i}`,
+      r: `r${i}`,
+      t: `t${i}`,
+      ra: `ra${i}`,
+      ta: `ta${i}`,
+    };
+  });
+  const state = names.flatMap((n) => n.s);
+  const doubles = 'd'.repeat(state.length);
+  // Tag byte + block end + every rule's state.
+  const length = 1 + 8 * (1 + state.length);
+  const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]);
+  const reply = names.map(
+    (n) => `${n.ok} and 1 or 0, commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`,
+  );
+  return luaScript(`${prelude}${divisions}
 local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
 local blockMs = tonumber(ARGV[4])
 local raw = redis.call('GET', KEYS[1])
-local s = {}
-local blockedUntil = 0
-if raw then
-  s = { string.match(raw, '${pattern}') }
-  for i = 1, #s do s[i] = tonumber(s[i]) end
-  blockedUntil = s[1] or tonumber(string.match(raw, '^%-?%d+')) or 0
-end`);
-  for (const algorithm of used) lines.push(algorithms[algorithm].source);
-  let at = 2;
-  const names: string[] = [];
-  rules.forEach((rule, index) => {
-    const i = index + 1;
-    const { name, width } = algorithms[rule.algorithm];
-    const state = Array.from({ length: width }, (_, k) => `s[${at + k}]`).join(', ');
-    at += width;
-    lines.push(
-      `local ok${i}, re${i}, r${i}, t${i}, ra${i}, ta${i}, n${i}, x${i} = ${name}(${constants(rule).join(', ')}, ${state})`,
-    );
-    names.push(String(i));
-  });
-  const all = names.map((i) => `ok${i}`).join(' and ');
-  const ttl = names.map((i) => `x${i}`).join(', ');
-  const state = names.map((i) => `n${i}`).join(" .. ' ' .. ");
-  const reply = names
-    .map((i) => `ok${i} and 1 or 0, commit and ra${i} or r${i}, commit and ta${i} or t${i}, re${i}`)
-    .join(',\n  ');
-  lines.push(`
+local blockedUntil, ${state.join(', ')} = 0
+if raw and string.byte(raw) == ${tag} then
+  if #raw == ${length} then
+    blockedUntil, ${state.join(', ')} = struct.unpack('<d${doubles}', raw, 2)
+  elseif #raw == 9 then
+    blockedUntil = struct.unpack('<d', raw, 2)
+  end
+end
+local ttl = 1
+local ${outputs.join(', ')}
+${rules.map((rule, index) => ruleBlock(rule, names[index] as RuleNames)).join('\n')}
 local blocked = blockedUntil > now
-local every = (not blocked) and ${all}
+local every = (not blocked) and ${names.map((n) => n.ok).join(' and ')}
 local commit = every and consume
-local ttl = math.max(1, ${ttl})
 local untilMs = 0
 if blocked then
   untilMs = blockedUntil
 elseif commit then
-  redis.call('SET', KEYS[1], '0 ' .. ${state}, 'PX', ttl)
+  redis.call('SET', KEYS[1], struct.pack('<Bd${doubles}', ${tag}, 0, ${state.join(', ')}), 'PX', string.format('%d', ttl))
 elseif consume and blockMs > 0 and not every then
   untilMs = now + blockMs
   local rest = ''
-  if raw then rest = string.match(raw, '^%S+(.*)$') end
-  redis.call('SET', KEYS[1], untilMs .. rest, 'PX', math.max(ttl, blockMs))
+  if raw and #raw == ${length} and string.byte(raw) == ${tag} then rest = string.sub(raw, 10) end
+  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', math.max(ttl, blockMs)))
 end
 return { every and 1 or 0, now, untilMs, blocked and 1 or 0,
-  ${reply} }
+  ${reply.join(',\n  ')} }
 `);
-  return luaScript(lines.join('\n'));
 }
 
 /**
@@ -213,13 +251,13 @@ local untilMs = now + ms
 local raw = redis.call('GET', KEYS[1])
 local current = 0
 local rest = ''
-if raw then
-  current = tonumber(string.match(raw, '^%S+')) or 0
-  rest = string.match(raw, '^%S+(.*)$')
+if raw and string.byte(raw) == ${tag} and #raw >= 9 then
+  current = struct.unpack('<d', raw, 2)
+  rest = string.sub(raw, 10)
 end
 if untilMs > current then
   local ttl = math.max(ms, redis.call('PTTL', KEYS[1]))
-  redis.call('SET', KEYS[1], untilMs .. rest, 'PX', ttl)
+  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', ttl))
 end
 return untilMs
 `);
