@@ -30,6 +30,26 @@ describe('redisRateLimitStore at Redis server time', () => {
     const ttl = await r.client.pttl(keys[0] as string);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
+    // Within the window the expiry stays at the window's end.
+    const second = await limiter.consume('subject');
+    expect(second.resetAt).toBe(result.resetAt);
+    const ttlAfter = await r.client.pttl(keys[0] as string);
+    expect(ttlAfter).toBeGreaterThan(0);
+    expect(ttlAfter).toBeLessThanOrEqual(second.resetAt - second.decidedAt);
+  });
+
+  it('moves the expiry with a token bucket: the key lives until the bucket is full again', async () => {
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client }),
+      prefix: r.key('tb-ttl:'),
+      limits: { algorithm: 'token-bucket', limit: 10, refill: 1, interval: '10s' },
+    });
+    await limiter.consume('subject');
+    const after = await limiter.consume('subject', { cost: 2 });
+    expect(after.resetAt - after.decidedAt).toBeGreaterThan(20_000);
+    const ttl = await r.client.pttl(`${r.key('tb-ttl:')}{subject}:tb:10:10000:1`);
+    expect(ttl).toBeGreaterThan(20_000);
+    expect(ttl).toBeLessThanOrEqual(after.resetAt - after.decidedAt);
   });
 
   it('without hash tags the keys are plain', async () => {

@@ -1,7 +1,7 @@
 /**
  * The rate-limit scripts. The evaluate script is generated per rule set, with each rule's algorithm and
- * parameters written into the source as constants, each rule inline in its own `do ... end` block: no
- * dispatch, no parameter parsing, no function calls beyond integer division, only the algorithms in use
+ * parameters written into the source as constants and each rule inline in its own `do ... end` block: no
+ * dispatch, no parameter parsing, no Lua functions to create on every call, only the algorithms in use
  * (Redis caches one script per rule set). Each block is a port of `rate-limit/algorithms.ts`, and the
  * whole a port of `decide()`; the conformance and equivalence tests hold both to the same answers.
  *
@@ -10,40 +10,44 @@
  *       [4] block ms on rejection.
  * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
  *
- * One key holds the whole state, packed with Redis' `struct` library: a format tag byte, the block end,
- * then each rule's state (2 or 3 integers), each as a little-endian double (exact for every integer the
- * algorithms reach, which stay below 2^53). A key holding only the tag and the block end is a block
- * without rule state. Packing is what keeps the script cheap: formatting numbers as text and parsing them
- * back cost more Redis time than the algorithms. So a check is TIME + GET + at most one SET whatever the
- * number of rules, and the key expires by itself (PX = the longest any part still matters). A part that
- * outlives its meaning is harmless: every algorithm treats a state from an earlier window, or an earlier
- * TAT, as empty. A value without the tag (an older text state, or anything else) reads as no state.
+ * One key holds the whole state, packed with Redis' `struct` library: a layout tag byte, the block end,
+ * when the key expires, then each rule's state (2 or 3 integers), each a little-endian double (exact for
+ * every integer the algorithms reach, all below 2^53). A key holding only the tag and the block end is a
+ * block without rule state. Packing keeps the script cheap: formatting numbers as text and parsing them
+ * back cost more Redis time than the algorithms do. So a check is TIME + GET + at most one SET whatever
+ * the number of rules, and the key expires by itself (PX = the longest any part still matters; when that
+ * moment has not moved, as within a fixed or sliding window, the SET keeps the expiry it has, which is
+ * cheaper than setting it again). A part that outlives its meaning is harmless: every algorithm treats a
+ * state from an earlier window, or an earlier TAT, as empty. A value without the tag (an older text
+ * state, or anything else) reads as no state.
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
  * the only mode in 7), so Redis >= 5 is required.
  */
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import { type LuaScript, luaScript } from './lua-script.ts';
 
-/** First byte of every packed state: a version, so that a future layout never misreads this one. */
-const tag = 2;
+/** First byte of every packed state: the layout's version, so that no other layout is ever misread. */
+const tag = 3;
 
 const prelude = `
-local now = tonumber(ARGV[1])
-if not now then
+local floor, max, min = math.floor, math.max, math.min
+local serverTime = ARGV[1] == ''
+local now
+if serverTime then
   local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  now = t[1] * 1000 + floor(t[2] / 1000)
+else
+  now = tonumber(ARGV[1])
 end
 `;
 
-// Exact floor division (a float quotient can round up to the next integer); ceildiv by negation.
-const divisions = `
-local function floordiv(a, b)
-  local q = math.floor(a / b)
-  if q * b > a then q = q - 1 elseif (q + 1) * b <= a then q = q + 1 end
-  return q
-end
-local function ceildiv(a, b) return -floordiv(-a, b) end
-`;
+/*
+ * Integer division is `floor(a / b)` on doubles: for integers with |a| < 2^53 (`compileRules` keeps every
+ * product the algorithms form below 2^51) the float quotient is never close enough to an integer to round
+ * onto it, so the floor is exact. `x - x % w` (the start of x's window) is exact for the same reason.
+ */
+const floordiv = (a: string, b: string | number) => `floor((${a}) / ${b})`;
+const ceildiv = (a: string, b: string | number) => `-floor((${a}) / -${b})`;
 
 /** The Lua names one rule's block reads and assigns. */
 interface RuleNames {
@@ -59,8 +63,8 @@ interface RuleNames {
 }
 
 /**
- * One rule's block. Every block also raises `ttl` to the time its new state still matters. Constants are
- * folded here (exact: `compileRules` keeps every product below 2^53).
+ * One rule's block. Every block also raises `expiresAt` to when its new state stops mattering. Constants
+ * are folded here (exact: `compileRules` keeps every product below 2^53).
  */
 function ruleBlock(rule: CompiledRule, n: RuleNames): string {
   const { ok, re, r, t, ra, ta } = n;
@@ -71,19 +75,18 @@ function ruleBlock(rule: CompiledRule, n: RuleNames): string {
       const window = rule.windowMs;
       return `
 do
-  local start = floordiv(now, ${window}) * ${window}
+  local start = now - now % ${window}
   local count = 0
   if ${s1} == start then count = ${s2} end
-  local resetAt = start + ${window}
+  ${t} = start + ${window}
   ${ok} = count + cost <= ${limit}
-  ${re} = ${ok} and 0 or resetAt - now
-  ${r} = math.max(0, ${limit} - count)
-  ${t} = resetAt
-  ${ra} = math.max(0, ${limit} - count - cost)
-  ${ta} = resetAt
+  ${re} = ${ok} and 0 or ${t} - now
+  ${r} = max(0, ${limit} - count)
+  ${ra} = max(0, ${limit} - count - cost)
+  ${ta} = ${t}
   ${s1} = start
   ${s2} = count + cost
-  if resetAt - now > ttl then ttl = resetAt - now end
+  if ${ta} > expiresAt then expiresAt = ${ta} end
 end`;
     }
     case 'sliding-window': {
@@ -93,7 +96,7 @@ end`;
       const quota = limit * window;
       return `
 do
-  local start = floordiv(now, ${window}) * ${window}
+  local start = now - now % ${window}
   local elapsed = now - start
   local current, previous = 0, 0
   if ${s1} == start then
@@ -107,20 +110,20 @@ do
   ${re} = 0
   if not ${ok} then
     if current + cost <= ${limit} then
-      ${re} = ${window} - elapsed - floordiv((${limit} - current - cost) * ${window}, previous)
+      ${re} = ${window} - elapsed - ${floordiv(`(${limit} - current - cost) * ${window}`, 'previous')}
     else
-      ${re} = ${2 * window} - elapsed - floordiv((${limit} - cost) * ${window}, current)
+      ${re} = ${2 * window} - elapsed - ${floordiv(`(${limit} - cost) * ${window}`, 'current')}
     end
   end
-  ${r} = math.max(0, floordiv(${quota} - weighted - current * ${window}, ${window}))
+  ${r} = max(0, ${floordiv(`${quota} - weighted - current * ${window}`, window)})
   ${t} = now
   if current > 0 then ${t} = start + ${2 * window} elseif previous > 0 then ${t} = start + ${window} end
-  ${ra} = math.max(0, floordiv(${quota} - weighted - (current + cost) * ${window}, ${window}))
+  ${ra} = max(0, ${floordiv(`${quota} - weighted - (current + cost) * ${window}`, window)})
   ${ta} = start + ${2 * window}
   ${s1} = start
   ${s2} = current + cost
   ${s3} = previous
-  if ${ta} - now > ttl then ttl = ${ta} - now end
+  if ${ta} > expiresAt then expiresAt = ${ta} end
 end`;
     }
     case 'token-bucket': {
@@ -132,23 +135,23 @@ end`;
 do
   local tokens, last = ${capacity}, now
   if ${s1} then
-    local steps = math.max(0, floordiv(now - ${s2}, ${interval}))
-    tokens = math.min(${capacity}, ${s1} + steps * ${refill})
+    local steps = max(0, ${floordiv(`now - ${s2}`, interval)})
+    tokens = min(${capacity}, ${s1} + steps * ${refill})
     last = ${s2} + steps * ${interval}
   end
   if tokens >= ${capacity} then last = now end
   local after = tokens - cost
   ${ok} = tokens >= cost
   ${re} = 0
-  if not ${ok} then ${re} = last + ceildiv(cost - tokens, ${refill}) * ${interval} - now end
+  if not ${ok} then ${re} = last + ${ceildiv('cost - tokens', refill)} * ${interval} - now end
   ${r} = tokens
   ${t} = now
-  if tokens < ${capacity} then ${t} = last + ceildiv(${capacity} - tokens, ${refill}) * ${interval} end
-  ${ra} = math.max(0, after)
-  ${ta} = last + ceildiv(${capacity} - after, ${refill}) * ${interval}
+  if tokens < ${capacity} then ${t} = last + ${ceildiv(`${capacity} - tokens`, refill)} * ${interval} end
+  ${ra} = max(0, after)
+  ${ta} = last + ${ceildiv(`${capacity} - after`, refill)} * ${interval}
   ${s1} = after
   ${s2} = last
-  if ${ta} - now > ttl then ttl = ${ta} - now end
+  if ${ta} > expiresAt then expiresAt = ${ta} end
 end`;
     }
     case 'gcra': {
@@ -166,16 +169,16 @@ do
   local debt = (tatMs - now) * ${rate} + tatRem
   local debtAfter = debt + cost * ${window}
   ${ok} = debtAfter <= ${capacity}
-  ${re} = ${ok} and 0 or ceildiv(debtAfter - ${capacity}, ${rate})
-  ${r} = math.max(0, floordiv(${capacity} - debt, ${window}))
-  ${t} = now + ceildiv(debt, ${rate})
-  ${ra} = math.max(0, floordiv(${capacity} - debtAfter, ${window}))
-  ${ta} = now + ceildiv(debtAfter, ${rate})
+  ${re} = ${ok} and 0 or ${ceildiv(`debtAfter - ${capacity}`, rate)}
+  ${r} = max(0, ${floordiv(`${capacity} - debt`, window)})
+  ${t} = now + ${ceildiv('debt', rate)}
+  ${ra} = max(0, ${floordiv(`${capacity} - debtAfter`, window)})
+  ${ta} = now + ${ceildiv('debtAfter', rate)}
   local nextRem = tatRem + cost * ${window}
-  local carry = floordiv(nextRem, ${rate})
+  local carry = ${floordiv('nextRem', rate)}
   ${s1} = tatMs + carry
   ${s2} = nextRem - carry * ${rate}
-  if ${ta} - now > ttl then ttl = ${ta} - now end
+  if ${ta} > expiresAt then expiresAt = ${ta} end
 end`;
     }
   }
@@ -198,29 +201,31 @@ export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
       ta: `ta${i}`,
     };
   });
-  const state = names.flatMap((n) => n.s);
-  const doubles = 'd'.repeat(state.length);
-  // Tag byte + block end + every rule's state.
-  const length = 1 + 8 * (1 + state.length);
-  const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]);
-  const reply = names.map(
-    (n) => `${n.ok} and 1 or 0, commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`,
-  );
-  return luaScript(`${prelude}${divisions}
+  const state = names.flatMap((n) => n.s).join(', ');
+  const doubles = 'd'.repeat(names.flatMap((n) => n.s).length);
+  // Tag byte, block end, expiry, every rule's state.
+  const length = 1 + 8 * (2 + doubles.length);
+  const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]).join(', ');
+  const reply = names
+    .map((n) => `${n.ok} and 1 or 0, commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`)
+    .join(',\n  ');
+  return luaScript(`${prelude}
 local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
 local blockMs = tonumber(ARGV[4])
 local raw = redis.call('GET', KEYS[1])
-local blockedUntil, ${state.join(', ')} = 0
+local full = false
+local blockedUntil, storedExpiry, ${state} = 0
 if raw and string.byte(raw) == ${tag} then
   if #raw == ${length} then
-    blockedUntil, ${state.join(', ')} = struct.unpack('<d${doubles}', raw, 2)
+    full = true
+    blockedUntil, storedExpiry, ${state} = struct.unpack('<dd${doubles}', raw, 2)
   elseif #raw == 9 then
     blockedUntil = struct.unpack('<d', raw, 2)
   end
 end
-local ttl = 1
-local ${outputs.join(', ')}
+local expiresAt = now + 1
+local ${outputs}
 ${rules.map((rule, index) => ruleBlock(rule, names[index] as RuleNames)).join('\n')}
 local blocked = blockedUntil > now
 local every = (not blocked) and ${names.map((n) => n.ok).join(' and ')}
@@ -229,15 +234,21 @@ local untilMs = 0
 if blocked then
   untilMs = blockedUntil
 elseif commit then
-  redis.call('SET', KEYS[1], struct.pack('<Bd${doubles}', ${tag}, 0, ${state.join(', ')}), 'PX', string.format('%d', ttl))
+  local packed = struct.pack('<Bdd${doubles}', ${tag}, 0, expiresAt, ${state})
+  -- At server time the key's expiry is the stored one (or later, after a block); keep it when unchanged.
+  if serverTime and expiresAt == storedExpiry then
+    redis.call('SET', KEYS[1], packed, 'KEEPTTL')
+  else
+    redis.call('SET', KEYS[1], packed, 'PX', string.format('%d', expiresAt - now))
+  end
 elseif consume and blockMs > 0 and not every then
   untilMs = now + blockMs
   local rest = ''
-  if raw and #raw == ${length} and string.byte(raw) == ${tag} then rest = string.sub(raw, 10) end
-  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', math.max(ttl, blockMs)))
+  if full then rest = string.sub(raw, 10) end
+  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', max(expiresAt - now, blockMs)))
 end
 return { every and 1 or 0, now, untilMs, blocked and 1 or 0,
-  ${reply.join(',\n  ')} }
+  ${reply} }
 `);
 }
 
@@ -256,7 +267,7 @@ if raw and string.byte(raw) == ${tag} and #raw >= 9 then
   rest = string.sub(raw, 10)
 end
 if untilMs > current then
-  local ttl = math.max(ms, redis.call('PTTL', KEYS[1]))
+  local ttl = max(ms, redis.call('PTTL', KEYS[1]))
   redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', ttl))
 end
 return untilMs
