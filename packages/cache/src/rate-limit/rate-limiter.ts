@@ -149,19 +149,27 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const timedOut = () =>
     new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`);
 
-  async function ask(request: RateLimitStoreRequest): Promise<RateLimitStoreResult> {
+  /** The store's verdict within `storeTimeout`; a store that throws instead of rejecting is caught too. */
+  function ask(request: RateLimitStoreRequest): Promise<RateLimitStoreResult> {
+    let pending: Promise<RateLimitStoreResult>;
     try {
-      return await deadlines.run(store.evaluate(request), timedOut);
+      pending = store.evaluate(request);
     } catch (error) {
-      throw error instanceof CacheError && error.code === 'ERR_CACHE_RATE_LIMIT_STORE'
-        ? error
-        : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, {
-            cause: error,
-          });
+      pending = Promise.reject(error);
     }
+    return deadlines.run(pending, timedOut);
   }
 
-  async function fallback(request: RateLimitStoreRequest, error: CacheError): Promise<RateLimitResult> {
+  function storeError(error: unknown): CacheError {
+    return error instanceof CacheError && error.code === 'ERR_CACHE_RATE_LIMIT_STORE'
+      ? error
+      : new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store failed: ${message(error)}`, {
+          cause: error,
+        });
+  }
+
+  async function fallback(request: RateLimitStoreRequest, failure: unknown): Promise<RateLimitResult> {
+    const error = storeError(failure);
     counters.storeErrors++;
     if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error });
     if (!storeFailing) {
@@ -206,19 +214,28 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     };
   }
 
-  async function run(key: string, cost: number, consume: boolean): Promise<RateLimitResult> {
-    const request: RateLimitStoreRequest = { prefix, key, rules, cost, consume, blockMs, now: clock.now() };
+  /** One check: a single `async` layer over the store's promise (this is every request's path). */
+  async function run(key: unknown, cost: unknown, consume: boolean): Promise<RateLimitResult> {
+    const request: RateLimitStoreRequest = {
+      prefix,
+      key: checkKey(key),
+      rules,
+      cost: checkCost(cost),
+      consume,
+      blockMs,
+      now: clock.now(),
+    };
     let result: RateLimitResult;
     try {
       result = toResult(await ask(request), rules);
       storeFailing = false;
     } catch (error) {
-      result = await fallback(request, error as CacheError);
+      result = await fallback(request, error);
     }
     if (consume) {
       if (result.allowed) counters.allowed++;
       else counters.rejected++;
-      if (decisionChannel.hasSubscribers) decisionChannel.publish({ key, cost, result });
+      if (decisionChannel.hasSubscribers) decisionChannel.publish({ key: request.key, cost: request.cost, result });
     }
     return result;
   }
@@ -241,11 +258,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   const limiter: RateLimiter = {
     rules,
-    async consume(key, consumeOptions) {
-      return run(checkKey(key), checkCost(consumeOptions?.cost ?? 1), true);
+    consume(key, consumeOptions) {
+      return run(key, consumeOptions?.cost ?? 1, true);
     },
-    async peek(key, peekOptions) {
-      return run(checkKey(key), checkCost(peekOptions?.cost ?? 1), false);
+    peek(key, peekOptions) {
+      return run(key, peekOptions?.cost ?? 1, false);
     },
     async reset(key) {
       checkKey(key);

@@ -23,19 +23,29 @@ export function luaScript(source: string): LuaScript {
   return { source, sha1: createHash('sha1').update(source).digest('hex') };
 }
 
-/** Runs `script` with `EVALSHA`, falling back to `EVAL` when the server does not know it. */
-export async function runScript(
+/**
+ * Runs `script` with `EVALSHA`, falling back to `EVAL` when the server does not know it. A plain function
+ * returning the client's promise (with a rejection handler), not an `async` one: this sits on the hot path
+ * of every rate-limit check, where each promise layer shows.
+ */
+export function runScript(
   client: ScriptClient,
   script: LuaScript,
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<unknown> {
+  const numkeys = keys.length;
+  const params = [...keys, ...args];
+  let reply: Promise<unknown>;
   try {
-    return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
+    reply = client.evalsha(script.sha1, numkeys, ...params);
   } catch (error) {
-    if (!isNoScript(error)) throw error;
-    return client.eval(script.source, keys.length, ...keys, ...args);
+    return Promise.reject(error);
   }
+  return reply.catch((error: unknown) => {
+    if (!isNoScript(error)) throw error;
+    return client.eval(script.source, numkeys, ...params);
+  });
 }
 
 function isNoScript(error: unknown): boolean {

@@ -48,46 +48,46 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const time = options.time ?? 'server';
   if (time !== 'server' && time !== 'client') throw invalid('time', "must be 'server' or 'client'");
 
-  // One generated script per rule set (a limiter's rules array), built once.
-  const scripts = new WeakMap<readonly CompiledRule[], LuaScript>();
-  function scriptFor(rules: readonly CompiledRule[]): LuaScript {
-    let script = scripts.get(rules);
-    if (script === undefined) {
-      script = evaluateScriptFor(rules);
-      scripts.set(rules, script);
+  // Per rule set (a limiter's rules array), built once: its generated script and its key suffix.
+  const compiled = new WeakMap<readonly CompiledRule[], RuleSet>();
+  function ruleSet(rules: readonly CompiledRule[]): RuleSet {
+    let set = compiled.get(rules);
+    if (set === undefined) {
+      set = { script: evaluateScriptFor(rules), suffix: rules.map((rule) => rule.id).join(','), size: rules.length };
+      compiled.set(rules, set);
     }
-    return script;
+    return set;
   }
 
   // `rl:{user-1}:sw:100:60000`: one key per subject and rule set; the tag pins it to one Cluster slot.
-  const keyCache = new WeakMap<readonly CompiledRule[], string>();
-  function keyOf(prefix: string, key: string, rules: readonly CompiledRule[]): string {
-    let suffix = keyCache.get(rules);
-    if (suffix === undefined) {
-      suffix = rules.map((rule) => rule.id).join(',');
-      keyCache.set(rules, suffix);
-    }
-    return `${hashTags ? `${prefix}{${key}}` : prefix + key}:${suffix}`;
-  }
-  const now = (clientNow: number) => (time === 'client' ? clientNow : '');
+  const keyOf = (prefix: string, key: string, set: RuleSet) =>
+    hashTags ? `${prefix}{${key}}:${set.suffix}` : `${prefix}${key}:${set.suffix}`;
+  const now = (clientNow: number) => (time === 'client' ? String(clientNow) : '');
 
   return {
-    async evaluate(request) {
-      const reply = await runScript(
+    evaluate(request) {
+      const set = ruleSet(request.rules);
+      return runScript(
         client,
-        scriptFor(request.rules),
-        [keyOf(request.prefix, request.key, request.rules)],
-        [now(request.now), request.cost, request.consume ? '1' : '0', request.blockMs],
-      );
-      return parseReply(reply, request.rules.length);
+        set.script,
+        [keyOf(request.prefix, request.key, set)],
+        [now(request.now), String(request.cost), request.consume ? '1' : '0', String(request.blockMs)],
+      ).then((reply) => parseReply(reply, set.size));
     },
     async reset(prefix, key, rules) {
-      await client.del(keyOf(prefix, key, rules));
+      await client.del(keyOf(prefix, key, ruleSet(rules)));
     },
     async block(prefix, key, rules, ms, clientNow) {
-      await runScript(client, blockScript, [keyOf(prefix, key, rules)], [now(clientNow), ms]);
+      await runScript(client, blockScript, [keyOf(prefix, key, ruleSet(rules))], [now(clientNow), ms]);
     },
   };
+}
+
+interface RuleSet {
+  script: LuaScript;
+  /** The rules' ids, the last part of every key. */
+  suffix: string;
+  size: number;
 }
 
 function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
@@ -95,14 +95,14 @@ function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
     throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', 'Unexpected reply from the rate-limit script');
   }
   const numbers = reply as number[];
-  const rules: RateLimitStoreRuleResult[] = [];
-  for (let i = 4; i < numbers.length; i += 4) {
-    rules.push({
+  const rules: RateLimitStoreRuleResult[] = new Array(ruleCount);
+  for (let i = 4, rule = 0; rule < ruleCount; i += 4, rule++) {
+    rules[rule] = {
       allowed: numbers[i] === 1,
       remaining: numbers[i + 1] as number,
       resetAt: numbers[i + 2] as number,
       retryAfterMs: numbers[i + 3] as number,
-    });
+    };
   }
   return {
     allowed: numbers[0] === 1,
