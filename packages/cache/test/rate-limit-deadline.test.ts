@@ -43,6 +43,25 @@ describe('DeadlineQueue', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('when the first call settles early, the timer moves on to the next call in flight', async () => {
+    const queue = new DeadlineQueue(500);
+    let settleFirst: (value: string) => void = () => {};
+    const outcomes: string[] = [];
+    const first = queue.run(new Promise<string>((resolve) => (settleFirst = resolve)), () => new Error('timeout'));
+    await vi.advanceTimersByTimeAsync(200);
+    const second = queue.run(new Promise<string>(() => {}), () => new Error('timeout'));
+    first.then((value) => outcomes.push(`first:${value}`));
+    second.catch((error: Error) => outcomes.push(`second:${error.message}`));
+    settleFirst('ok');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(outcomes).toEqual(['first:ok']);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(outcomes).toEqual(['first:ok']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcomes).toEqual(['first:ok', 'second:timeout']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('passes a rejection through untouched', async () => {
     const queue = new DeadlineQueue(500);
     const failure = new Error('boom');

@@ -1,20 +1,25 @@
 /**
  * Timeouts for calls that all share one duration, with one timer for all of them. Deadlines then arrive
- * in the order calls started, so a FIFO queue and a timer for its head are enough; a call that settles
- * in time is only marked done (skipped when its turn comes), which keeps the hot path to a push and a
- * flag instead of a setTimeout/clearTimeout pair per call.
+ * in the order calls started, so a FIFO list and a timer for its head are enough. The list is doubly
+ * linked and a call that settles in time unlinks itself at once: only calls still in flight are held, so
+ * a settled call (and the result it resolved with) becomes garbage straight away instead of living until
+ * its deadline passes, which under load kept hundreds of milliseconds of results alive into the old
+ * generation. The hot path is a link, an unlink and a flag, never a setTimeout/clearTimeout pair.
  */
 
 interface Pending {
-  deadline: number;
-  settled: boolean;
-  expire: () => void;
+  readonly deadline: number;
+  readonly expire: () => void;
+  prev: Pending | undefined;
+  next: Pending | undefined;
+  /** Still in the list (neither settled nor expired). */
+  linked: boolean;
 }
 
 export class DeadlineQueue {
   readonly #timeoutMs: number;
-  readonly #queue: Pending[] = [];
-  #head = 0;
+  #head: Pending | undefined;
+  #tail: Pending | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(timeoutMs: number) {
@@ -26,28 +31,44 @@ export class DeadlineQueue {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
         deadline: performance.now() + this.#timeoutMs,
-        settled: false,
         expire: () => reject(onTimeout()),
+        prev: this.#tail,
+        next: undefined,
+        linked: true,
       };
-      this.#queue.push(pending);
+      if (this.#tail === undefined) this.#head = pending;
+      else this.#tail.next = pending;
+      this.#tail = pending;
       if (this.#timer === undefined) this.#arm();
       promise.then(
         (value) => {
-          pending.settled = true;
+          this.#unlink(pending);
           resolve(value);
         },
         (error: unknown) => {
-          pending.settled = true;
+          this.#unlink(pending);
           reject(error);
         },
       );
     });
   }
 
+  #unlink(pending: Pending): void {
+    if (!pending.linked) return;
+    pending.linked = false;
+    const { prev, next } = pending;
+    if (prev === undefined) this.#head = next;
+    else prev.next = next;
+    if (next === undefined) this.#tail = prev;
+    else next.prev = prev;
+    pending.prev = undefined;
+    pending.next = undefined;
+  }
+
   #arm(): void {
-    const next = this.#queue[this.#head];
-    if (next === undefined) return;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, next.deadline - performance.now()));
+    const head = this.#head;
+    if (head === undefined) return;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, head.deadline - performance.now()));
     // Only pending calls keep the timer; they hold the process open through their sockets anyway.
     this.#timer.unref();
   }
@@ -55,25 +76,11 @@ export class DeadlineQueue {
   #fire(): void {
     this.#timer = undefined;
     const now = performance.now();
-    while (this.#head < this.#queue.length) {
-      const pending = this.#queue[this.#head] as Pending;
-      if (!pending.settled && pending.deadline > now) break;
-      this.#head++;
-      if (!pending.settled) {
-        pending.settled = true;
-        pending.expire();
-      }
+    for (let head = this.#head; head !== undefined && head.deadline <= now; head = this.#head) {
+      this.#unlink(head);
+      head.expire();
     }
-    // Drop what has been handled once it is the bulk of the array.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-    if (this.#head === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#head = 0;
-      return;
-    }
+    // The head may have settled since the timer was set: wait for whichever call is first now.
     this.#arm();
   }
 }
