@@ -90,25 +90,28 @@ interface RuleSet {
   size: number;
 }
 
+/** Decodes the script's flat reply (see `rate-limit.lua.ts`). */
 function parseReply(reply: unknown, ruleCount: number): RateLimitStoreResult {
-  if (!Array.isArray(reply) || reply.length !== 4 + ruleCount * 4) {
+  if (!Array.isArray(reply) || reply.length !== 3 + ruleCount * 3) {
     throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', 'Unexpected reply from the rate-limit script');
   }
   const numbers = reply as number[];
   const rules: RateLimitStoreRuleResult[] = new Array(ruleCount);
-  for (let i = 4, rule = 0; rule < ruleCount; i += 4, rule++) {
+  for (let i = 3, rule = 0; rule < ruleCount; i += 3, rule++) {
+    const retryAfterMs = numbers[i + 2] as number;
     rules[rule] = {
-      allowed: numbers[i] === 1,
-      remaining: numbers[i + 1] as number,
-      resetAt: numbers[i + 2] as number,
-      retryAfterMs: numbers[i + 3] as number,
+      allowed: retryAfterMs === 0,
+      remaining: numbers[i] as number,
+      resetAt: numbers[i + 1] as number,
+      retryAfterMs,
     };
   }
+  const verdict = numbers[0];
   return {
-    allowed: numbers[0] === 1,
+    allowed: verdict === 1,
     now: numbers[1] as number,
     blockedUntil: numbers[2] as number,
-    blocked: numbers[3] === 1,
+    blocked: verdict === 2,
     rules,
   };
 }

@@ -8,7 +8,10 @@
  * KEYS: [1] the subject's key (one per subject and rule set).
  * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
  *       [4] block ms on rejection.
- * Reply: { allowed, now, blockedUntil, wasBlocked, then per rule: allowed, remaining, resetAt, retryAfterMs }.
+ * Reply: a flat array of integers, { verdict, now, blockedUntil, then per rule: remaining, resetAt, retryAfterMs },
+ *        where verdict is 1 (allowed), 0 (rejected by a rule) or 2 (rejected: the key was blocked) and a rule
+ *        allowed exactly when its retryAfterMs is 0 (a rule that rejects always asks for a wait of at least
+ *        1 ms). Short, so that Redis writes and the client parses as little as possible.
  *
  * One key holds the whole state, packed with Redis' `struct` library: a layout tag byte, the block end,
  * when the key expires, then each rule's state (2 or 3 integers), each a little-endian double (exact for
@@ -206,9 +209,7 @@ export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
   // Tag byte, block end, expiry, every rule's state.
   const length = 1 + 8 * (2 + doubles.length);
   const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]).join(', ');
-  const reply = names
-    .map((n) => `${n.ok} and 1 or 0, commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`)
-    .join(',\n  ');
+  const reply = names.map((n) => `commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`).join(',\n  ');
   return luaScript(`${prelude}
 local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
@@ -247,7 +248,7 @@ elseif consume and blockMs > 0 and not every then
   if full then rest = string.sub(raw, 10) end
   redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', max(expiresAt - now, blockMs)))
 end
-return { every and 1 or 0, now, untilMs, blocked and 1 or 0,
+return { every and 1 or (blocked and 2 or 0), now, untilMs,
   ${reply} }
 `);
 }
