@@ -62,23 +62,28 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   // `rl:{user-1}:sw:100:60000`: one key per subject and rule set; the tag pins it to one Cluster slot.
   const keyOf = (prefix: string, key: string, set: RuleSet) =>
     hashTags ? `${prefix}{${key}}:${set.suffix}` : `${prefix}${key}:${set.suffix}`;
-  const now = (clientNow: number) => (time === 'client' ? String(clientNow) : '');
+  const clientTime = time === 'client';
 
   return {
     evaluate(request) {
       const set = ruleSet(request.rules);
-      return runScript(
-        client,
-        set.script,
-        [keyOf(request.prefix, request.key, set)],
-        [now(request.now), String(request.cost), request.consume ? '1' : '0', String(request.blockMs)],
-      ).then((reply) => parseReply(reply, set.size));
+      // ARGV: the cost (negative to peek), then the block and the time only when needed (see the script).
+      const cost = String(request.consume ? request.cost : -request.cost);
+      const args = clientTime
+        ? [cost, String(request.blockMs), String(request.now)]
+        : request.blockMs > 0
+          ? [cost, String(request.blockMs)]
+          : [cost];
+      return runScript(client, set.script, [keyOf(request.prefix, request.key, set)], args).then((reply) =>
+        parseReply(reply, set.size),
+      );
     },
     async reset(prefix, key, rules) {
       await client.del(keyOf(prefix, key, ruleSet(rules)));
     },
     async block(prefix, key, rules, ms, clientNow) {
-      await runScript(client, blockScript, [keyOf(prefix, key, ruleSet(rules))], [now(clientNow), ms]);
+      const args = clientTime ? [String(ms), String(clientNow)] : [String(ms)];
+      await runScript(client, blockScript, [keyOf(prefix, key, ruleSet(rules))], args);
     },
   };
 }

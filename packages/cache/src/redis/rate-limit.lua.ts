@@ -6,8 +6,9 @@
  * whole a port of `decide()`; the conformance and equivalence tests hold both to the same answers.
  *
  * KEYS: [1] the subject's key (one per subject and rule set).
- * ARGV: [1] now in ms, or '' to read Redis `TIME`; [2] cost; [3] '1' to consume, '0' to peek;
- *       [4] block ms on rejection.
+ * ARGV: [1] the cost, negative to peek (decide, record nothing); [2] block ms on rejection, absent for 0;
+ *       [3] now in ms, absent to read Redis `TIME`. As few arguments as the call needs: each one is parsed
+ *       by Redis and made a Lua string on every call.
  * Reply: a flat array of integers, { verdict, now, blockedUntil, then per rule: remaining, resetAt, retryAfterMs },
  *        where verdict is 1 (allowed), 0 (rejected by a rule) or 2 (rejected: the key was blocked) and a rule
  *        allowed exactly when its retryAfterMs is 0 (a rule that rejects always asks for a wait of at least
@@ -24,7 +25,7 @@
  * state from an earlier window, or an earlier TAT, as empty. A value without the tag (an older text
  * state, or anything else) reads as no state.
  * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
- * the only mode in 7), so Redis >= 5 is required.
+ * the only mode in 7), and `SET ... KEEPTTL` came in Redis 6, so Redis >= 6 is required.
  */
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import { type LuaScript, luaScript } from './lua-script.ts';
@@ -32,15 +33,16 @@ import { type LuaScript, luaScript } from './lua-script.ts';
 /** First byte of every packed state: the layout's version, so that no other layout is ever misread. */
 const tag = 3;
 
-const prelude = `
+/** Reads `now` from `ARGV[nowArg]`, or from Redis `TIME` when that argument is absent. */
+const prelude = (nowArg: number) => `
 local floor, max, min = math.floor, math.max, math.min
-local serverTime = ARGV[1] == ''
+local serverTime = ARGV[${nowArg}] == nil
 local now
 if serverTime then
   local t = redis.call('TIME')
   now = t[1] * 1000 + floor(t[2] / 1000)
 else
-  now = tonumber(ARGV[1])
+  now = tonumber(ARGV[${nowArg}])
 end
 `;
 
@@ -210,10 +212,11 @@ export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
   const length = 1 + 8 * (2 + doubles.length);
   const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]).join(', ');
   const reply = names.map((n) => `commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`).join(',\n  ');
-  return luaScript(`${prelude}
-local cost = tonumber(ARGV[2])
-local consume = ARGV[3] == '1'
-local blockMs = tonumber(ARGV[4])
+  return luaScript(`${prelude(3)}
+local cost = tonumber(ARGV[1])
+local consume = cost > 0
+if not consume then cost = -cost end
+local blockMs = tonumber(ARGV[2]) or 0
 local raw = redis.call('GET', KEYS[1])
 local full = false
 local blockedUntil, storedExpiry, ${state} = 0
@@ -254,11 +257,11 @@ return { every and 1 or (blocked and 2 or 0), now, untilMs,
 }
 
 /**
- * KEYS: [1] the subject's key. ARGV: [1] now or '', [2] block ms. Sets the block end in the state (unless a
+ * KEYS: [1] the subject's key. ARGV: [1] block ms, [2] now (absent: Redis `TIME`). Sets the block end in the state (unless a
  * longer block is in place), keeping the rules' state, and makes the key live at least as long as the block.
  */
-export const blockScript = luaScript(`${prelude}
-local ms = tonumber(ARGV[2])
+export const blockScript = luaScript(`${prelude(2)}
+local ms = tonumber(ARGV[1])
 local untilMs = now + ms
 local raw = redis.call('GET', KEYS[1])
 local current = 0
