@@ -17,9 +17,9 @@ import { createCache as createCacheManager } from 'cache-manager';
 import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
 import { summarize } from '../src/measure.ts';
+import { redisUrl, removeKeys } from '../src/redis.ts';
 import { type Bench, defineScenario } from '../src/scenario.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench:cache:${process.pid}:`;
 const record = {
   id: 42,
@@ -187,13 +187,4 @@ async function concurrentMisses(bench: Bench, ours: Ours, bento: Bento, manager:
   bench
     .against('cache-manager')
     .record('p99 waiter latency, 1,000 misses', 'ms (p99)', oursRun.p99, managerRun.p99, note);
-}
-
-async function removeKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

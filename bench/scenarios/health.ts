@@ -15,10 +15,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { median } from '../src/measure.ts';
+import { redisUrl } from '../src/redis.ts';
 import { defineScenario } from '../src/scenario.ts';
 
 const benchDir = join(import.meta.dirname, '..');
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const scale = Number(process.env.BENCH_SCALE ?? 1) || 1;
 const roundSeconds = Math.max(1, Math.round(3 * scale));
 const rounds = 3;

@@ -7,9 +7,9 @@ import { createLock } from '@infra/cache';
 import { redisLockStore } from '@infra/cache/redis';
 import { Redlock } from '@sesamecare-oss/redlock';
 import { Redis } from 'ioredis';
+import { redisUrl, removeKeys } from '../src/redis.ts';
 import { defineScenario } from '../src/scenario.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench:lock:${process.pid}:`;
 // Keys rotate over more slots than callers, so no two concurrent operations want the same key.
 const slots = 1024;
@@ -50,12 +50,3 @@ export default defineScenario({
     }
   },
 });
-
-async function removeKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}

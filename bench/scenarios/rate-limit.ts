@@ -9,9 +9,9 @@ import { createRateLimiter, type RateLimitRule } from '@infra/cache';
 import { redisRateLimitStore } from '@infra/cache/redis';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { redisUrl, removeKeys } from '../src/redis.ts';
 import { defineScenario } from '../src/scenario.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench:rl:${process.pid}:`;
 const subjects = 1000;
 
@@ -70,12 +70,3 @@ export default defineScenario({
     }
   },
 });
-
-async function removeKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
