@@ -5,27 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../src/rate-limit/algorithms.ts';
-import { compileRules, type RateLimitRule } from '../src/rate-limit/rules.ts';
+import { compileRules } from '../src/rate-limit/rules.ts';
+import { ruleArbitrary } from './rate-limit-arbitraries.ts';
 
-const rule: fc.Arbitrary<RateLimitRule> = fc.oneof(
-  fc.record({
-    algorithm: fc.constantFrom('fixed-window' as const, 'sliding-window' as const),
-    limit: fc.integer({ min: 1, max: 50 }),
-    window: fc.integer({ min: 1, max: 5000 }),
-  }),
-  fc.record({
-    algorithm: fc.constant('token-bucket' as const),
-    limit: fc.integer({ min: 1, max: 50 }),
-    refill: fc.integer({ min: 1, max: 10 }),
-    interval: fc.integer({ min: 1, max: 1000 }),
-  }),
-  fc.record({
-    algorithm: fc.constant('gcra' as const),
-    limit: fc.integer({ min: 1, max: 50 }),
-    window: fc.integer({ min: 1, max: 5000 }),
-    burst: fc.integer({ min: 1, max: 50 }),
-  }),
-);
+const rule = ruleArbitrary(50, 5000);
 
 describe('rate-limit algorithms', () => {
   it('a rule rejects exactly when its retryAfterMs is positive, whatever the traffic', () => {

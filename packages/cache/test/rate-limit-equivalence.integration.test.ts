@@ -6,36 +6,14 @@
 import { redis } from '@infra/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, memoryRateLimitStore, type RateLimitRule } from '../src/index.ts';
+import { createRateLimiter, memoryRateLimitStore } from '../src/index.ts';
 import { redisRateLimitStore } from '../src/redis/index.ts';
+import { ruleArbitrary } from './rate-limit-arbitraries.ts';
 import { T0 } from './rate-limit-conformance.ts';
 
 const r = await redis();
 
-const rule: fc.Arbitrary<RateLimitRule> = fc.oneof(
-  fc.record({
-    algorithm: fc.constant('fixed-window' as const),
-    limit: fc.integer({ min: 1, max: 20 }),
-    window: fc.integer({ min: 1, max: 2000 }),
-  }),
-  fc.record({
-    algorithm: fc.constant('sliding-window' as const),
-    limit: fc.integer({ min: 1, max: 20 }),
-    window: fc.integer({ min: 1, max: 2000 }),
-  }),
-  fc.record({
-    algorithm: fc.constant('token-bucket' as const),
-    limit: fc.integer({ min: 1, max: 20 }),
-    refill: fc.integer({ min: 1, max: 5 }),
-    interval: fc.integer({ min: 1, max: 500 }),
-  }),
-  fc.record({
-    algorithm: fc.constant('gcra' as const),
-    limit: fc.integer({ min: 1, max: 20 }),
-    window: fc.integer({ min: 1, max: 2000 }),
-    burst: fc.integer({ min: 1, max: 20 }),
-  }),
-);
+const rule = ruleArbitrary(20, 2000);
 
 const step = fc.record({
   advance: fc.integer({ min: 0, max: 700 }),
