@@ -1,11 +1,13 @@
 /**
  * A throwaway `redis-server` of the test's own, on a free port, for tests that kill, freeze or
  * restart Redis without disturbing the shared one. Needs the `redis-server` binary (installed
- * with Redis; scripts/services.sh installs it). Stopped after the file by afterAll.
+ * with Redis; scripts/services.sh installs it). Stopped when the test that started it finishes, or,
+ * started outside a test (a file or a describe block), after that file or block; and in any case when
+ * the test process exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { freePort, portAnswers } from './tcp.ts';
 
 export interface RedisServerProcess {
@@ -54,7 +56,10 @@ export async function redisServer(options: { startTimeoutMs?: number } = {}): Pr
   }
 
   await start();
-  afterAll(kill);
+  stopAfterwards(kill);
+  // A worker that dies or is torn down before its hooks run must not leave a server behind.
+  const onExit = () => void child?.kill('SIGKILL');
+  process.once('exit', onExit);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -66,4 +71,16 @@ export async function redisServer(options: { startTimeoutMs?: number } = {}): Pr
       await start();
     },
   };
+}
+
+/**
+ * Runs `stop` when the current test finishes, or after the current file or describe block when called
+ * outside a test. (`afterAll` called from inside a test is registered too late to ever run.)
+ */
+function stopAfterwards(stop: () => Promise<void>): void {
+  try {
+    onTestFinished(stop);
+  } catch {
+    afterAll(stop);
+  }
 }

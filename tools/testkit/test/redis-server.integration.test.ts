@@ -2,7 +2,19 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { freePort, portAnswers, redisServer } from '../src/index.ts';
 
+let startedInTest = 0;
+
 describe('redisServer', () => {
+  it('is stopped when the test that started it finishes', async () => {
+    startedInTest = (await redisServer()).port;
+    expect(await portAnswers('127.0.0.1', startedInTest)).toBe(true);
+  });
+
+  it('(the server of the test before is gone)', async () => {
+    expect(startedInTest).toBeGreaterThan(0);
+    expect(await portAnswers('127.0.0.1', startedInTest)).toBe(false);
+  });
+
   it('starts a throwaway Redis, kills it, and restarts it empty on the same port', async () => {
     const server = await redisServer();
     const client = new Redis(server.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
