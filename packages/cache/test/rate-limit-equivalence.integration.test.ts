@@ -1,7 +1,7 @@
 /**
  * The memory store (algorithms.ts) and the Redis script are two implementations of the same
- * algorithms: random rule sets and random traffic (times, costs, peeks) must get identical answers
- * from both, at every step.
+ * algorithms: random rule sets and random traffic (times, costs, peeks, bursts of calls made at once) must
+ * get identical answers from both, at every step.
  */
 import { redis } from '@infra/testkit';
 import fc from 'fast-check';
@@ -19,6 +19,8 @@ const step = fc.record({
   advance: fc.integer({ min: 0, max: 700 }),
   cost: fc.integer({ min: 1, max: 3 }),
   peek: fc.boolean(),
+  // Calls made at once: on Redis the first goes alone and the rest in one batch (the many-key script).
+  burst: fc.integer({ min: 1, max: 3 }),
 });
 
 let run = 0;
@@ -48,13 +50,16 @@ describe('memory store ≡ Redis script', () => {
           } catch {
             return; // a rule set the validation refuses (same names): nothing to compare
           }
-          for (const { advance, cost, peek } of steps) {
+          for (const { advance, cost, peek, burst } of steps) {
             now += advance;
             const c = Math.min(cost, maxCost);
-            const a = peek ? await memory.peek('k', { cost: c }) : await memory.consume('k', { cost: c });
-            const b = peek ? await onRedis.peek('k', { cost: c }) : await onRedis.consume('k', { cost: c });
+            const call = (limiter: typeof memory) =>
+              peek ? limiter.peek('k', { cost: c }) : limiter.consume('k', { cost: c });
+            const a = [];
+            for (let i = 0; i < burst; i++) a.push(await call(memory));
+            const b = await Promise.all(Array.from({ length: burst }, () => call(onRedis)));
             expect(b).toEqual(a);
-            compared++;
+            compared += burst;
           }
         },
       ),

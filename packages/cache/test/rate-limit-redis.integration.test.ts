@@ -2,6 +2,7 @@ import { redis } from '@infra/testkit';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, type RateLimitRule } from '../src/index.ts';
 import { redisRateLimitStore } from '../src/redis/index.ts';
+import { clientTimeGraceMs } from '../src/redis/rate-limit.lua.ts';
 import { rateLimitConformance } from './rate-limit-conformance.ts';
 
 const r = await redis();
@@ -63,6 +64,48 @@ describe('redisRateLimitStore at Redis server time', () => {
   });
 });
 
+describe('redisRateLimitStore at client time', () => {
+  it('keeps a key past its state by the grace, so a frozen clock never sees its state vanish with Redis time', async () => {
+    const now = 1_700_000_000_000;
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client, time: 'client' }),
+      clock: { now: () => now },
+      prefix: r.key('frozen:'),
+      // Full again 1 ms after a take: timed exactly, the key would die 1 ms of Redis time later.
+      limits: { algorithm: 'token-bucket', limit: 19, refill: 5, interval: 1 },
+    });
+    expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ remaining: 16, resetAt: now + 1 });
+    const ttl = await r.client.pttl(`${r.key('frozen:')}{k}:tb:19:1:5`);
+    expect(ttl).toBeGreaterThan(clientTimeGraceMs - 1_000);
+    expect(ttl).toBeLessThanOrEqual(clientTimeGraceMs + 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Still the state of the same instant: 20 ms of Redis time changed nothing.
+    expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ remaining: 13 });
+  });
+
+  it('reads a state past its expiry as no state: moving the clock on starts every algorithm afresh', async () => {
+    let now = 1_700_000_000_000;
+    const limits: RateLimitRule[] = [
+      { name: 'fixed', algorithm: 'fixed-window', limit: 3, window: 10 },
+      { name: 'sliding', algorithm: 'sliding-window', limit: 3, window: 10 },
+      { name: 'bucket', algorithm: 'token-bucket', limit: 3, refill: 1, interval: 10 },
+      { name: 'gcra', algorithm: 'gcra', limit: 3, window: 10 },
+    ];
+    const limiter = createRateLimiter({
+      store: redisRateLimitStore({ client: r.client, time: 'client' }),
+      clock: { now: () => now },
+      prefix: r.key('stale:'),
+      limits,
+    });
+    expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: false });
+    // Past every rule's reset (the sliding window's is two windows on), while the key itself is still there.
+    now += 30;
+    expect(await r.client.keys(`${r.key('stale:')}*`)).toHaveLength(1);
+    expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ allowed: true, remaining: 0 });
+  });
+});
+
 describe('stored state', () => {
   it('reads a value it did not write (an older text state, another program) as no state, never as a block', async () => {
     const limiter = createRateLimiter({
@@ -80,7 +123,7 @@ describe('stored state', () => {
     expect(await limiter.consume('subject')).toMatchObject({ allowed: false, reason: 'over-limit' });
   });
 
-  it('runs the largest rule set (16 rules, every algorithm) in one script', async () => {
+  it('runs the largest rule set (16 rules, every algorithm) in one script, alone and in a batch', async () => {
     const algorithms = ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const;
     const limits: RateLimitRule[] = Array.from({ length: 16 }, (_, i) => {
       const algorithm = algorithms[i % 4] as (typeof algorithms)[number];
@@ -94,7 +137,9 @@ describe('stored state', () => {
       limits,
       block: '1m',
     });
-    for (let i = 0; i < 5; i++) expect((await limiter.consume('subject')).allowed).toBe(true);
+    // Five at once: the first goes alone (the one-key script), the other four in one batch (the many-key script).
+    const first = await Promise.all(Array.from({ length: 5 }, () => limiter.consume('subject')));
+    expect(first.map((result) => result.allowed)).toEqual([true, true, true, true, true]);
     const rejected = await limiter.consume('subject');
     expect(rejected).toMatchObject({ allowed: false, reason: 'over-limit', limit: 5, remaining: 0 });
     expect(rejected.rules.map((rule) => rule.remaining)).toEqual(limits.map((rule) => rule.limit - 5));
@@ -162,13 +207,9 @@ describe('scripts', () => {
     const calls: string[] = [];
     const client = r.client;
     const counting = {
-      evalsha: (...args: Parameters<typeof client.evalsha>) => {
-        calls.push('evalsha');
-        return client.evalsha(...args);
-      },
-      eval: (...args: Parameters<typeof client.eval>) => {
-        calls.push('eval');
-        return client.eval(...args);
+      callBuffer: (command: string, ...args: (string | number)[]) => {
+        calls.push(command);
+        return client.callBuffer(command, ...args);
       },
       del: (...keys: string[]) => client.del(...keys),
     };
@@ -181,6 +222,6 @@ describe('scripts', () => {
     calls.length = 0;
     await limiter.consume('a');
     await limiter.consume('b');
-    expect(calls).toEqual(['evalsha', 'evalsha']);
+    expect(calls).toEqual(['EVALSHA', 'EVALSHA']);
   });
 });

@@ -9,6 +9,8 @@ import type { ScriptClient } from './lua-script.ts';
 export interface RedisCommandClient extends ScriptClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   readonly status?: string;
+  /** ioredis: `true` for a `Cluster`, whose scripts may only touch keys of one slot. */
+  readonly isCluster?: boolean;
 }
 
 /** A client dedicated to subscriptions (pub/sub needs its own connection). */

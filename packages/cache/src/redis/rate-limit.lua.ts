@@ -5,46 +5,85 @@
  * (Redis caches one script per rule set). Each block is a port of `rate-limit/algorithms.ts`, and the
  * whole a port of `decide()`; the conformance and equivalence tests hold both to the same answers.
  *
- * KEYS: [1] the subject's key (one per subject and rule set).
- * ARGV: [1] the cost, negative to peek (decide, record nothing); [2] block ms on rejection, absent for 0;
- *       [3] now in ms, absent to read Redis `TIME`. As few arguments as the call needs: each one is parsed
- *       by Redis and made a Lua string on every call.
- * Reply: a flat array of integers, { verdict, now, blockedUntil, then per rule: remaining, resetAt, retryAfterMs },
- *        where verdict is 1 (allowed), 0 (rejected by a rule) or 2 (rejected: the key was blocked) and a rule
- *        allowed exactly when its retryAfterMs is 0 (a rule that rejects always asks for a wait of at least
- *        1 ms). Short, so that Redis writes and the client parses as little as possible.
+ * Two scripts per rule set: one checks one subject; the other checks several, in order, as if each were its
+ * own call, so that the store can send the checks of one tick together (see `script-batch.ts`) with one
+ * `EVALSHA`, one reply and one round trip for all of them. Their arguments are in `EvaluateScripts`: a cost
+ * is negative to peek (decide, record nothing); the block (ms, on rejection) is per limiter, so one per call;
+ * now (ms) is passed only at client time.
+ * Reply: one string of little-endian doubles, per key { verdict, now, blockedUntil, then per rule: remaining,
+ *        resetAt, retryAfterMs }, where verdict is 1 (allowed), 0 (rejected by a rule) or 2 (rejected: the
+ *        key was blocked) and a rule allowed exactly when its retryAfterMs is 0 (a rule that rejects always
+ *        asks for a wait of at least 1 ms). Packed rather than an array of integers: Redis turns a Lua table
+ *        into a reply element by element, which cost more than the whole algorithm, and the client reads one
+ *        buffer instead of parsing 3 + 3 per rule numbers per key.
  *
  * One key holds the whole state, packed with Redis' `struct` library: a layout tag byte, the block end,
- * when the key expires, then each rule's state (2 or 3 integers), each a little-endian double (exact for
- * every integer the algorithms reach, all below 2^53). A key holding only the tag and the block end is a
- * block without rule state. Packing keeps the script cheap: formatting numbers as text and parsing them
- * back cost more Redis time than the algorithms do. So a check is TIME + GET + at most one SET whatever
- * the number of rules, and the key expires by itself (PX = the longest any part still matters; when that
- * moment has not moved, as within a fixed or sliding window, the SET keeps the expiry it has, which is
- * cheaper than setting it again). A part that outlives its meaning is harmless: every algorithm treats a
- * state from an earlier window, or an earlier TAT, as empty. A value without the tag (an older text
- * state, or anything else) reads as no state.
- * `TIME` before writes is allowed because scripts replicate their effects (the default since Redis 5,
- * the only mode in 7), and `SET ... KEEPTTL` came in Redis 6, so Redis >= 6 is required.
+ * the key's expiry, then each rule's state (2 or 3 integers), each a little-endian double (exact for every
+ * integer the algorithms reach, all below 2^53). A key holding only the tag, the block end and the expiry
+ * is a block without rule state. Packing keeps the script cheap: formatting numbers as text and parsing
+ * them back cost more Redis time than the algorithms do. So a check is GET + PTTL (see `readNow`) + at most
+ * one SET whatever the number of rules, and the key expires by itself (at the latest moment any part still
+ * matters; when that moment has not moved, as within a fixed or sliding window, the SET keeps the expiry it
+ * has, which is cheaper than setting it again). A part that outlives its meaning is harmless: every
+ * algorithm treats a state from an earlier window, or an earlier TAT, as empty. A value without the tag
+ * (an older layout, or anything else) reads as no state.
+ * Reading the clock before writes is allowed because scripts replicate their effects (the default since
+ * Redis 5, the only mode in 7); `SET ... PXAT` came in Redis 6.2, so Redis >= 6.2 is required.
  */
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import { type LuaScript, luaScript } from './lua-script.ts';
 
 /** First byte of every packed state: the layout's version, so that no other layout is ever misread. */
-const tag = 3;
+const tag = 4;
 
-/** Reads `now` from `ARGV[nowArg]`, or from Redis `TIME` when that argument is absent. */
-const prelude = (nowArg: number) => `
-local floor, max, min = math.floor, math.max, math.min
-local serverTime = ARGV[${nowArg}] == nil
+/** Bytes of a state holding only a block: the tag, the block's end and the key's expiry. */
+const blockOnlyLength = 1 + 8 * 2;
+
+/**
+ * Sets `now` for the key in `key`: from `nowArg` (a Lua expression) when the caller passes client time,
+ * otherwise the Redis clock. A key this script wrote carries its own absolute expiry (`storedExpiry`,
+ * written with `PXAT`, or kept with `KEEPTTL`, so it is exactly the key's expiry), and then `now` is that
+ * expiry minus `PTTL`: the server's time in milliseconds, for half the cost of `TIME` (a command whose reply
+ * Lua must turn into a table of strings and then into numbers). `PTTL` answers -1 for a key without an
+ * expiry (someone ran `PERSIST` on it); only then, or for a key without state, does the script read `TIME`.
+ * `exact` says the key's expiry is known to be the stored one, so that a write may keep it (`KEEPTTL`).
+ */
+const readNow = (nowArg: string) => `
 local now
-if serverTime then
-  local t = redis.call('TIME')
-  now = t[1] * 1000 + floor(t[2] / 1000)
+local exact = false
+if not serverTime then
+  now = tonumber(${nowArg})
 else
-  now = tonumber(ARGV[${nowArg}])
+  if storedExpiry > 0 then
+    local left = redis.call('PTTL', key)
+    if left >= 0 then
+      now = storedExpiry - left
+      exact = true
+    end
+  end
+  if not now then
+    local t = redis.call('TIME')
+    now = t[1] * 1000 + floor(t[2] / 1000)
+  end
 end
 `;
+
+/**
+ * How much longer than its state needs a key lives at client time. Redis expires keys by its own clock,
+ * which is not the one deciding: with a test's frozen clock, or an app server whose clock lags Redis', a
+ * key timed exactly would vanish while its state still counts (a 1 ms bucket refill, the last millisecond
+ * of a window), and the next check would start afresh. A state read after its expiry answers like no state
+ * at all (every algorithm below starts over once its window or refill has passed), so the grace changes no
+ * answer; it only keeps the key until the deciding clock has caught up.
+ */
+export const clientTimeGraceMs = 10_000;
+
+/**
+ * `SET key value` with the key living until `expiry` (ms): `PXAT` at server time, so that the stored expiry
+ * is the key's expiry to the millisecond; at client time `PX` from the client's `now`, plus the grace above.
+ */
+const setExpiringAt = (value: string, expiry: string) =>
+  `redis.call('SET', key, ${value}, serverTime and 'PXAT' or 'PX', string.format('%d', serverTime and ${expiry} or ${expiry} - now + ${clientTimeGraceMs}))`;
 
 /*
  * Integer division is `floor(a / b)` on doubles: for integers with |a| < 2^53 (`compileRules` keeps every
@@ -192,8 +231,19 @@ end`;
 /** Integers of state each algorithm keeps. */
 const widths = { 'fixed-window': 2, 'sliding-window': 3, 'token-bucket': 2, gcra: 2 } as const;
 
-/** The evaluate script for one rule set. */
-export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
+/** The evaluate scripts of one rule set: for one key, and for a batch of keys. */
+export interface EvaluateScripts {
+  /** KEYS: [1] the key. ARGV: [1] cost, [2] block ms (may be absent for 0), [3] now (absent: the Redis clock). */
+  readonly one: LuaScript;
+  /**
+   * KEYS: the keys, checked in order. ARGV: [1] block ms, then per key its cost and, at client time only, its
+   * now. Replies with every key's reply, one after the other.
+   */
+  readonly many: LuaScript;
+}
+
+/** The evaluate scripts for one rule set. */
+export function evaluateScriptsFor(rules: readonly CompiledRule[]): EvaluateScripts {
   const names: RuleNames[] = rules.map((rule, index) => {
     const i = index + 1;
     return {
@@ -212,22 +262,23 @@ export function evaluateScriptFor(rules: readonly CompiledRule[]): LuaScript {
   const length = 1 + 8 * (2 + doubles.length);
   const outputs = names.flatMap((n) => [n.ok, n.re, n.r, n.t, n.ra, n.ta]).join(', ');
   const reply = names.map((n) => `commit and ${n.ra} or ${n.r}, commit and ${n.ta} or ${n.t}, ${n.re}`).join(',\n  ');
-  return luaScript(`${prelude(3)}
-local cost = tonumber(ARGV[1])
+  /** One key's check: reads `key`, `cost`, `blockMs`, `serverTime` and the now expression; sets `result`. */
+  const check = (nowArg: string) => `
 local consume = cost > 0
 if not consume then cost = -cost end
-local blockMs = tonumber(ARGV[2]) or 0
-local raw = redis.call('GET', KEYS[1])
+local raw = redis.call('GET', key)
 local full = false
-local blockedUntil, storedExpiry, ${state} = 0
+local blockedUntil, storedExpiry = 0, 0
+local ${state}
 if raw and string.byte(raw) == ${tag} then
   if #raw == ${length} then
     full = true
     blockedUntil, storedExpiry, ${state} = struct.unpack('<dd${doubles}', raw, 2)
-  elseif #raw == 9 then
-    blockedUntil = struct.unpack('<d', raw, 2)
+  elseif #raw == ${blockOnlyLength} then
+    blockedUntil, storedExpiry = struct.unpack('<dd', raw, 2)
   end
 end
+${readNow(nowArg)}
 local expiresAt = now + 1
 local ${outputs}
 ${rules.map((rule, index) => ruleBlock(rule, names[index] as RuleNames)).join('\n')}
@@ -239,40 +290,70 @@ if blocked then
   untilMs = blockedUntil
 elseif commit then
   local packed = struct.pack('<Bdd${doubles}', ${tag}, 0, expiresAt, ${state})
-  -- At server time the key's expiry is the stored one (or later, after a block); keep it when unchanged.
-  if serverTime and expiresAt == storedExpiry then
-    redis.call('SET', KEYS[1], packed, 'KEEPTTL')
+  -- The stored expiry is the key's (see readNow): when it has not moved, the key keeps it, which is cheaper.
+  if exact and expiresAt == storedExpiry then
+    redis.call('SET', key, packed, 'KEEPTTL')
   else
-    redis.call('SET', KEYS[1], packed, 'PX', string.format('%d', expiresAt - now))
+    ${setExpiringAt('packed', 'expiresAt')}
   end
 elseif consume and blockMs > 0 and not every then
   untilMs = now + blockMs
+  -- The rules' state stays as it was (a rejection consumes nothing); the key lives at least to the block's end.
+  local expiry = max(expiresAt, untilMs, storedExpiry)
   local rest = ''
-  if full then rest = string.sub(raw, 10) end
-  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', max(expiresAt - now, blockMs)))
+  if full then rest = string.sub(raw, ${1 + 8 * 2 + 1}) end
+  ${setExpiringAt(`struct.pack('<Bdd', ${tag}, untilMs, expiry) .. rest`, 'expiry')}
 end
-return { every and 1 or (blocked and 2 or 0), now, untilMs,
-  ${reply} }
+local result = struct.pack('<ddd${'ddd'.repeat(rules.length)}', every and 1 or (blocked and 2 or 0), now, untilMs,
+  ${reply})`;
+  const prelude = 'local floor, max, min = math.floor, math.max, math.min';
+  // Every argument costs Redis a parse and Lua a string: the one-key script takes no more than it needs.
+  const one = luaScript(`${prelude}
+local key = KEYS[1]
+local cost = tonumber(ARGV[1])
+local blockMs = tonumber(ARGV[2]) or 0
+local serverTime = ARGV[3] == nil
+${check('ARGV[3]')}
+return result
 `);
+  const many = luaScript(`${prelude}
+local stride = (#ARGV - 1) / #KEYS
+local serverTime = stride == 1
+local blockMs = tonumber(ARGV[1])
+local results = {}
+for k = 1, #KEYS do
+local key = KEYS[k]
+local cost = tonumber(ARGV[2 + (k - 1) * stride])
+${check('ARGV[3 + (k - 1) * stride]')}
+results[k] = result
+end
+return table.concat(results)
+`);
+  return { one, many };
 }
 
 /**
- * KEYS: [1] the subject's key. ARGV: [1] block ms, [2] now (absent: Redis `TIME`). Sets the block end in the state (unless a
- * longer block is in place), keeping the rules' state, and makes the key live at least as long as the block.
+ * KEYS: [1] the subject's key. ARGV: [1] block ms, [2] now (absent: the Redis clock). Sets the block end in
+ * the state (unless a longer block is in place), keeping the rules' state, and makes the key live at least
+ * as long as the block. Replies with the block's end as a packed double.
  */
-export const blockScript = luaScript(`${prelude(2)}
+export const blockScript = luaScript(`
+local floor, max = math.floor, math.max
+local key = KEYS[1]
+local serverTime = ARGV[2] == nil
 local ms = tonumber(ARGV[1])
-local untilMs = now + ms
-local raw = redis.call('GET', KEYS[1])
-local current = 0
+local raw = redis.call('GET', key)
+local blockedUntil, storedExpiry = 0, 0
 local rest = ''
-if raw and string.byte(raw) == ${tag} and #raw >= 9 then
-  current = struct.unpack('<d', raw, 2)
-  rest = string.sub(raw, 10)
+if raw and string.byte(raw) == ${tag} and #raw >= ${blockOnlyLength} then
+  blockedUntil, storedExpiry = struct.unpack('<dd', raw, 2)
+  rest = string.sub(raw, ${blockOnlyLength + 1})
 end
-if untilMs > current then
-  local ttl = max(ms, redis.call('PTTL', KEYS[1]))
-  redis.call('SET', KEYS[1], struct.pack('<Bd', ${tag}, untilMs) .. rest, 'PX', string.format('%d', ttl))
+${readNow('ARGV[2]')}
+local untilMs = now + ms
+if untilMs > blockedUntil then
+  local expiry = max(untilMs, storedExpiry)
+  ${setExpiringAt(`struct.pack('<Bdd', ${tag}, untilMs, expiry) .. rest`, 'expiry')}
 end
-return untilMs
+return struct.pack('<d', untilMs)
 `);
