@@ -2,7 +2,14 @@ import { type RedisCommandClient, redisStore } from '@infra/cache/redis';
 import { redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Cache, type CacheOptions, createCache, createSerializer } from '../src/index.ts';
+import {
+  type Cache,
+  type CacheOptions,
+  createCache,
+  createSerializer,
+  type EntryDeps,
+  type L2Record,
+} from '../src/index.ts';
 
 const r = await redis({ tag: 'cstore' });
 const open: Cache[] = [];
@@ -14,6 +21,12 @@ function make(options: CacheOptions): Cache {
   open.push(cache);
   return cache;
 }
+
+const noDeps: EntryDeps = { remove: [], expire: [] };
+const recordOf = (i: number): L2Record => {
+  const now = Date.now();
+  return { createdAt: now, freshUntil: now + 60_000, staleUntil: now + 60_000, tags: [], payload: String(i) };
+};
 
 /** Wraps the client to count the commands the store sends. */
 function counting(client: Redis): { client: RedisCommandClient; sent: string[] } {
@@ -52,6 +65,54 @@ describe('redisStore', () => {
     const values = await cache.getMany(Array.from({ length: 50 }, (_, i) => `k${i}`));
     expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(sent).toHaveLength(1);
+  });
+
+  it('sends the writes of one tick together: the first alone, then up to 16 in one script call', async () => {
+    const { client, sent } = counting(r.client);
+    const cache = make({ l1: false, l2: redisStore({ client, prefix: r.key('tick:') }) });
+    await cache.set('warm-up', 0);
+    sent.length = 0;
+    await Promise.all(Array.from({ length: 40 }, (_, i) => cache.set(`k${i}`, { i })));
+    expect(sent).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA']); // 1 + 16 + 16 + 7
+    expect(await cache.getMany(Array.from({ length: 40 }, (_, i) => `k${i}`))).toEqual(
+      Array.from({ length: 40 }, (_, i) => ({ i })),
+    );
+  });
+
+  it('a write batch that fails fails every write in it, each reported by its own set()', async () => {
+    const { client } = counting(r.client);
+    let calls = 0;
+    const failing: RedisCommandClient = {
+      ...client,
+      get status() {
+        return r.client.status;
+      },
+      // The first write of the tick goes through; the batch after it fails.
+      evalsha: (...args) => (++calls === 1 ? client.evalsha(...args) : Promise.reject(new Error('connection reset'))),
+    };
+    const l2 = redisStore({ client: failing, prefix: r.key('tickfail:') });
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) =>
+        l2.setMany([{ key: `k${i}`, record: recordOf(i), deps: noDeps, ttlMs: 60_000 }]),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+  });
+
+  it('sends one script call per write to a Cluster client (its writes could span slots)', async () => {
+    const { client, sent } = counting(r.client);
+    const cluster: RedisCommandClient = {
+      ...client,
+      get status() {
+        return r.client.status;
+      },
+      isCluster: true,
+    };
+    const cache = make({ l1: false, l2: redisStore({ client: cluster, prefix: r.key('{tickc}:') }) });
+    await cache.set('warm-up', 0);
+    sent.length = 0;
+    await Promise.all(Array.from({ length: 5 }, (_, i) => cache.set(`k${i}`, i)));
+    expect(sent).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA']);
   });
 
   it('Date, Map and BigInt survive a Redis round trip to another instance', async () => {

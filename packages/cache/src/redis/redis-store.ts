@@ -4,6 +4,7 @@ import type { L2Read, L2Store, L2Write } from '../store.ts';
 import type { RedisCommandClient } from './client.ts';
 import { runScript } from './lua-script.ts';
 import { assertReady, bumpScript, releaseScript, setScript } from './scripts.ts';
+import { type Pending, tickBatch } from './tick-batch.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -23,8 +24,8 @@ export interface RedisStoreOptions {
 
 /**
  * Redis as the cache's L2. A read is one MGET (any number of keys, plus their namespace counters;
- * entries with tags add one MGET of the tag counters), a write batch one EVALSHA; tag and namespace
- * invalidation increment a counter, so nothing ever scans.
+ * entries with tags add one MGET of the tag counters), a write batch one EVALSHA, and so are the writes
+ * of one tick (up to 16 calls); tag and namespace invalidation increment a counter, so nothing ever scans.
  *
  * @example
  * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -43,6 +44,27 @@ export function redisStore(options: RedisStoreOptions): L2Store {
   const leasePrefix = `${prefix}${RESERVED_PREFIX}lease:`;
   const dataKey = (key: string): string => prefix + key;
   const counterKey = (name: string): string => counterPrefix + name;
+
+  // Writes made in the same tick go out as one script call (see tick-batch.ts); the script takes any number
+  // of entries. Not on a Cluster, where they could span slots.
+  const sendWrites = (call: ScriptArgs) => runScript(client, setScript, call.keys, call.args).then(() => undefined);
+  const sendManyWrites = (batch: Pending<ScriptArgs, undefined>[]) => {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const { item } of batch) {
+      for (const key of item.keys) keys.push(key);
+      for (const arg of item.args) args.push(arg);
+    }
+    runScript(client, setScript, keys, args).then(
+      () => {
+        for (const call of batch) call.resolve(undefined);
+      },
+      (error: unknown) => {
+        for (const call of batch) call.reject(error);
+      },
+    );
+  };
+  const write = client.isCluster === true ? sendWrites : tickBatch(sendWrites, sendManyWrites);
 
   /** Entries whose counters moved on are deleted lazily, off the read path. */
   const unlink = (keys: string[]): void => {
@@ -115,7 +137,7 @@ export function redisStore(options: RedisStoreOptions): L2Store {
         for (const name of deps.expire) keys.push(counterPrefix + name);
         args.push(deps.remove.length + deps.expire.length, Math.max(1, Math.ceil(ttlMs)), header, record.payload);
       }
-      await runScript(client, setScript, keys, args);
+      await write({ keys, args });
     },
 
     async delete(keys) {
@@ -140,6 +162,12 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       await runScript(client, releaseScript, [leasePrefix + key], [token]);
     },
   };
+}
+
+/** One `setMany` call's part of the set script's KEYS and ARGV. */
+interface ScriptArgs {
+  keys: string[];
+  args: (string | number)[];
 }
 
 const jsonCache = new WeakMap<readonly string[], string>();
