@@ -105,40 +105,14 @@ async function redisHits(bench: Bench, ours: Ours, bentoL2: ReturnType<Bento['us
   await raw.set(rawKey, JSON.stringify(record));
   await ours.set('warm', record);
   await bentoL2.set({ key: 'warm', value: record, ttl: '1h' });
-  await interleavedLatency(bench.against('ioredis GET + JSON.parse'), 'Redis-hit get', {
+  await bench.against('ioredis GET + JSON.parse').compareInterleavedLatency('Redis-hit get', {
     ours: () => ours.get('warm'),
     peer: async () => JSON.parse((await raw.get(rawKey)) as string) as unknown,
   });
-  await interleavedLatency(bench.against('bentocache (L2 only)'), 'Redis-hit get', {
+  await bench.against('bentocache (L2 only)').compareInterleavedLatency('Redis-hit get', {
     ours: () => ours.get('warm'),
     peer: () => bentoL2.get({ key: 'warm' }),
   });
-}
-
-/**
- * p50/p99 of sequential calls, sampled alternately (ours, peer, peer, ours, ...) so that load from
- * other processes on a shared machine lands on both sides alike instead of on whichever ran second.
- */
-async function interleavedLatency(
-  bench: Bench,
-  name: string,
-  tasks: { ours: () => Promise<unknown>; peer: () => Promise<unknown> },
-  samples = 4000,
-): Promise<void> {
-  const times = { ours: [] as number[], peer: [] as number[] };
-  const time = async (side: 'ours' | 'peer', record: boolean): Promise<void> => {
-    const started = performance.now();
-    await tasks[side]();
-    if (record) times[side].push(performance.now() - started);
-  };
-  for (let i = 0; i < 500 + samples; i++) {
-    const order: ('ours' | 'peer')[] = i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
-    for (const side of order) await time(side, i >= 500);
-  }
-  const ours = summarize(times.ours);
-  const peer = summarize(times.peer);
-  bench.record(name, 'ms (p50)', ours.p50, peer.p50, 'interleaved samples');
-  bench.record(name, 'ms (p99)', ours.p99, peer.p99, 'interleaved samples');
 }
 
 async function tieredSets(bench: Bench, ours: Ours, bento: Bento): Promise<void> {

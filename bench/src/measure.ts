@@ -1,6 +1,6 @@
 /**
  * Measurement primitives. Ours and the peer are measured in alternating rounds (ours, peer,
- * ours, peer, ...) after a shared warm-up, and each side's figure is the median of its rounds:
+ * peer, ours, ...) after a shared warm-up, and each side's figure is the median of its rounds:
  * a GC pause or a noisy neighbour then hurts one round, not one side.
  */
 import { performance } from 'node:perf_hooks';
@@ -91,11 +91,43 @@ export async function compareThroughput(
   await opsPerSecond(peer, roundMs / 2, concurrency);
   const oursRounds: number[] = [];
   const peerRounds: number[] = [];
+  // Counterbalanced (ours, peer, peer, ours, ...): in a plain alternation the side that always runs second
+  // gains or loses whatever the machine drifts by within each pair.
   for (let i = 0; i < rounds; i++) {
-    oursRounds.push(await opsPerSecond(ours, roundMs, concurrency));
-    peerRounds.push(await opsPerSecond(peer, roundMs, concurrency));
+    if (i % 2 === 0) {
+      oursRounds.push(await opsPerSecond(ours, roundMs, concurrency));
+      peerRounds.push(await opsPerSecond(peer, roundMs, concurrency));
+    } else {
+      peerRounds.push(await opsPerSecond(peer, roundMs, concurrency));
+      oursRounds.push(await opsPerSecond(ours, roundMs, concurrency));
+    }
   }
   return { ours: median(oursRounds), peer: median(peerRounds) };
+}
+
+/**
+ * Times of sequential calls (ms), ours and the peer alternating call by call (ours, peer, peer, ours, ...)
+ * after `warmup` unrecorded pairs, so that load from other processes and the machine's drift land on both
+ * sides alike. For one-call-at-a-time cases, where the two sides differ by less than the machine's noise
+ * between rounds.
+ */
+export async function interleavedTimes(
+  ours: Task,
+  peer: Task,
+  samples: number,
+  warmup = 500,
+): Promise<{ ours: number[]; peer: number[] }> {
+  const times = { ours: [] as number[], peer: [] as number[] };
+  const tasks = { ours, peer };
+  for (let i = 0; i < warmup + samples; i++) {
+    const order: ('ours' | 'peer')[] = i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+    for (const side of order) {
+      const started = performance.now();
+      await tasks[side]();
+      if (i >= warmup) times[side].push(performance.now() - started);
+    }
+  }
+  return times;
 }
 
 /** Latency percentiles (ms) of `samples` sequential calls of `task`. */

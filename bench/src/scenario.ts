@@ -3,7 +3,15 @@
  * `run` gets a Bench and calls compare()/compareLatency()/record() for each case; every case
  * measures this project and the named peer in the same process, on the same data.
  */
-import { compareThroughput, type LatencySummary, latency, type Task, type ThroughputOptions } from './measure.ts';
+import {
+  compareThroughput,
+  interleavedTimes,
+  type LatencySummary,
+  latency,
+  summarize,
+  type Task,
+  type ThroughputOptions,
+} from './measure.ts';
 
 export type Metric = 'ops/s' | 'ms (p50)' | 'ms (p99)' | 'count';
 
@@ -80,6 +88,25 @@ export class Bench {
     const { ours, peer } = await compareThroughput(tasks.ours, tasks.peer, options);
     const note = options.concurrency && options.concurrency > 1 ? `concurrency ${options.concurrency}` : undefined;
     return this.record(name, 'ops/s', ours, peer, note);
+  }
+
+  /**
+   * Throughput one call at a time (ops/s = 1 / mean call time), ours and the peer alternating call by call
+   * (see `interleavedTimes`).
+   */
+  async compareSequential(name: string, tasks: { ours: Task; peer: Task }, samples = 20_000): Promise<CaseResult> {
+    const times = await interleavedTimes(tasks.ours, tasks.peer, samples);
+    const opsPerSecond = (ms: number[]) => (ms.length * 1000) / ms.reduce((sum, t) => sum + t, 0);
+    return this.record(name, 'ops/s', opsPerSecond(times.ours), opsPerSecond(times.peer), 'interleaved calls');
+  }
+
+  /** p50 and p99 of sequential calls, ours and the peer alternating call by call. */
+  async compareInterleavedLatency(name: string, tasks: { ours: Task; peer: Task }, samples = 4000): Promise<void> {
+    const times = await interleavedTimes(tasks.ours, tasks.peer, samples);
+    const ours = summarize(times.ours);
+    const peer = summarize(times.peer);
+    this.record(name, 'ms (p50)', ours.p50, peer.p50, 'interleaved samples');
+    this.record(name, 'ms (p99)', ours.p99, peer.p99, 'interleaved samples');
   }
 
   /** Sequential latency of ours vs peer; records p50 and p99. */
