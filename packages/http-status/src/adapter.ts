@@ -2,14 +2,18 @@
  * What every framework adapter shares: per-request problem options from the adapter's options,
  * checked once at construction, and logging of the errors a client does not get to see.
  */
-import { invalidOption } from './errors.ts';
+import { type Log, type Logger, loggerOption } from '../../../internal/src/index.ts';
+import { checks, invalidOption } from './errors.ts';
 import { checkProblemOptions, type ToProblemOptions } from './problem.ts';
 import type { ProblemResponseOptions } from './response.ts';
 
-/** A pino-shaped logger: `logger.error({ err }, 'message')`. */
-export interface LoggerLike {
-  error(obj: object, msg?: string): void;
-}
+export type { Logger } from '../../../internal/src/index.ts';
+
+/**
+ * The adapters' logger.
+ * @deprecated Use `Logger`, the one logger type of every `@infra` package; removed in the next minor version.
+ */
+export interface LoggerLike extends Logger {}
 
 /** Options every adapter accepts; `Req` is the framework's request. */
 export interface AdapterOptions<Req> extends Omit<ToProblemOptions, 'instance' | 'traceId'> {
@@ -18,7 +22,7 @@ export interface AdapterOptions<Req> extends Omit<ToProblemOptions, 'instance' |
   /** The `traceId` member for a request, e.g. `(req) => req.headers['x-request-id']`. @default undefined */
   traceId?: (request: Req) => string | undefined;
   /** Where 5xx errors are logged (with the original error as `err`), pino's `(obj, msg)` shape. @default undefined */
-  logger?: LoggerLike;
+  logger?: Logger;
 }
 
 /** Adapter options checked once; `forRequest` gives the `problemResponse` options of one request. */
@@ -29,15 +33,12 @@ export interface PreparedAdapter<Req> {
 
 /** Validates adapter options at construction (throws `ERR_HTTP_STATUS_INVALID_OPTION` naming the option). */
 export function prepareAdapter<Req>(options: AdapterOptions<Req> = {}): PreparedAdapter<Req> {
-  if (typeof options !== 'object' || options === null) invalidOption('options', 'expected an object');
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'expected an object');
   const { instance, traceId, logger, ...problemOptions } = options;
   checkProblemOptions(problemOptions);
-  if (instance !== undefined && typeof instance !== 'function')
-    invalidOption('instance', 'expected a function of the request');
-  if (traceId !== undefined && typeof traceId !== 'function')
-    invalidOption('traceId', 'expected a function of the request');
-  if (logger !== undefined && typeof logger?.error !== 'function')
-    invalidOption('logger', 'expected a pino-shaped logger with error()');
+  checks.optionalFunction(instance, 'instance');
+  checks.optionalFunction(traceId, 'traceId');
+  const log: Log = loggerOption(logger, invalidOption);
   return {
     forRequest(request, method) {
       const result: ProblemResponseOptions = { ...problemOptions };
@@ -49,8 +50,8 @@ export function prepareAdapter<Req>(options: AdapterOptions<Req> = {}): Prepared
       return result;
     },
     log(error, status, request) {
-      if (logger === undefined || status < 500) return;
-      logger.error({ err: error, status, method: request.method, path: request.path }, `request failed with ${status}`);
+      if (status < 500) return;
+      log('error', { err: error, status, method: request.method, path: request.path }, `request failed with ${status}`);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { invalidOption } from './errors.ts';
+import { checks, invalidOption } from './errors.ts';
 
 /** The success envelope: `{ data }`, with `meta` when there is some. */
 export interface Envelope<T, M = undefined> {
@@ -34,10 +34,7 @@ export function ok<T, M>(data: T, meta?: M): Envelope<T, M> {
 }
 
 function count(value: unknown, option: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    return invalidOption(option, `expected an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
+  return checks.number(value, option, { min, max: Number.MAX_SAFE_INTEGER, integer: true });
 }
 
 /**
@@ -50,11 +47,11 @@ export function paginated<T>(
   items: readonly T[],
   paging: { page: number; pageSize: number; total: number },
 ): Envelope<readonly T[], PageMeta> {
-  if (!Array.isArray(items)) invalidOption('items', 'expected an array');
+  if (!Array.isArray(items)) throw invalidOption('items', 'expected an array');
   const page = count(paging?.page, 'page', 1);
   const pageSize = count(paging?.pageSize, 'pageSize', 1);
   const total = count(paging?.total, 'total', 0);
-  if (items.length > pageSize) invalidOption('items', `${items.length} items exceed pageSize ${pageSize}`);
+  if (items.length > pageSize) throw invalidOption('items', `${items.length} items exceed pageSize ${pageSize}`);
   const totalPages = Math.ceil(total / pageSize);
   return {
     data: items,

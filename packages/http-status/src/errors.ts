@@ -1,3 +1,5 @@
+import { InfraError, invalidOptionMessage, type OptionChecks, optionChecks } from '../../../internal/src/index.ts';
+
 /** Stable codes of `HttpStatusError`; part of the public API. */
 export type HttpStatusErrorCode =
   /** An option or argument had the wrong type or value; the message names it. */
@@ -11,21 +13,14 @@ export type HttpStatusErrorCode =
  * Base class of every error `@infra/http-status` throws. These are programming errors (a bad
  * argument), not HTTP answers: an `HttpError` is what an app throws to answer a request.
  */
-export class HttpStatusError extends Error {
+export class HttpStatusError extends InfraError<HttpStatusErrorCode> {
   override name = 'HttpStatusError';
-  /** Stable, documented code; match on this, not on the message. */
-  readonly code: HttpStatusErrorCode;
-  /** HTTP status an app would answer with, where one is natural. */
-  readonly status: number | undefined;
-
-  constructor(code: HttpStatusErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = options?.status;
-  }
 }
 
-/** Throws `ERR_HTTP_STATUS_INVALID_OPTION` naming `option`. */
-export function invalidOption(option: string, problem: string): never {
-  throw new HttpStatusError('ERR_HTTP_STATUS_INVALID_OPTION', `${option}: ${problem}`);
+/** `ERR_HTTP_STATUS_INVALID_OPTION` naming `option`, in the kernel's one invalid-option message form. */
+export function invalidOption(option: string, problem: string): HttpStatusError {
+  return new HttpStatusError('ERR_HTTP_STATUS_INVALID_OPTION', invalidOptionMessage(option, problem));
 }
+
+/** The kernel's option checks, throwing `ERR_HTTP_STATUS_INVALID_OPTION`. */
+export const checks: OptionChecks = optionChecks(invalidOption);

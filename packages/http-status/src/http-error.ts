@@ -1,5 +1,5 @@
-import { type Duration, toMilliseconds } from './duration.ts';
-import { HttpStatusError, invalidOption } from './errors.ts';
+import { type Duration, InfraError } from '../../../internal/src/index.ts';
+import { checks, HttpStatusError, invalidOption } from './errors.ts';
 import { isErrorStatus, reasonPhrase } from './status.ts';
 
 /** The brand `isHttpError` looks for; `Symbol.for` so two copies of this package recognise each other. */
@@ -7,6 +7,9 @@ export const httpErrorBrand: unique symbol = Symbol.for('@infra/http-status/Http
 
 /** The members RFC 9457 §3.1 defines; extension members may not reuse these names. */
 export const standardMembers: ReadonlySet<string> = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
+/** The `code` of an `HttpError`: `ERR_HTTP_` and its status, e.g. `ERR_HTTP_404`. */
+export type HttpErrorCode = `ERR_HTTP_${number}`;
 
 /** Options of `new HttpError(status, detail, options)` and of every factory. */
 export interface HttpErrorOptions {
@@ -44,10 +47,10 @@ export interface HttpErrorOptions {
  * throw HttpError.notFound(`No order ${id}`);
  * throw HttpError.tooManyRequests('Slow down', { retryAfter: '30s' });
  */
-export class HttpError extends Error {
+export class HttpError extends InfraError<HttpErrorCode> {
   override name = 'HttpError';
   /** The 4xx or 5xx status to answer with. */
-  readonly status: number;
+  declare readonly status: number;
   /** Short summary of the problem type; the reason phrase for `about:blank`. */
   readonly title: string;
   /** Explanation specific to this occurrence; sent only when `expose` is true. */
@@ -58,23 +61,26 @@ export class HttpError extends Error {
   readonly instance: string | undefined;
   /** Response headers that go with the problem (lower-case names). */
   readonly headers: Readonly<Record<string, string>>;
-  /** Whether `detail` may be sent to the client. */
-  readonly expose: boolean;
+  readonly #expose: boolean;
   /** Extension members of the problem document. */
   readonly extensions: Readonly<Record<string, unknown>>;
 
   /** @param status a 4xx or 5xx code @param detail explanation of this occurrence (also the `message`) */
   constructor(status: number, detail?: string, options: HttpErrorOptions = {}) {
     const { type, phrase } = checkArguments(status, detail, options);
-    super(detail ?? phrase, options.cause === undefined ? undefined : { cause: options.cause });
-    this.status = status;
+    super(`ERR_HTTP_${status}`, detail ?? phrase, { status, cause: options.cause });
     this.title = options.title ?? phrase;
     this.detail = detail;
     this.type = type;
     this.instance = options.instance;
     this.headers = Object.freeze(collectHeaders(options));
-    this.expose = options.expose ?? status < 500;
+    this.#expose = checks.boolean(options.expose, 'expose', status < 500);
     this.extensions = Object.freeze(checkExtensions(options.extensions));
+  }
+
+  /** Whether `detail` may be sent to the client. */
+  override get expose(): boolean {
+    return this.#expose;
   }
 
   /** Always true; `isHttpError` checks this rather than `instanceof`, so copies of the package agree. */
@@ -291,42 +297,42 @@ function checkArguments(status: unknown, detail: unknown, options: HttpErrorOpti
       `status: an HttpError needs an integer status in 400-599, got ${String(status)}`,
     );
   }
-  if (detail !== undefined && typeof detail !== 'string') invalidOption('detail', 'expected a string');
-  if (typeof options !== 'object' || options === null) invalidOption('options', 'expected an object');
+  if (detail !== undefined && typeof detail !== 'string') throw invalidOption('detail', 'expected a string');
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'expected an object');
   const type = options.type ?? 'about:blank';
-  if (typeof type !== 'string' || type === '') invalidOption('type', 'expected a non-empty URI reference');
+  if (typeof type !== 'string' || type === '') throw invalidOption('type', 'expected a non-empty URI reference');
   const phrase = reasonPhrase(status) ?? (status < 500 ? 'Client Error' : 'Server Error');
-  if (options.title !== undefined && typeof options.title !== 'string') invalidOption('title', 'expected a string');
+  if (options.title !== undefined && typeof options.title !== 'string')
+    throw invalidOption('title', 'expected a string');
   if (type === 'about:blank' && options.title !== undefined && options.title !== phrase) {
-    invalidOption('title', `a custom title needs a custom type; about:blank uses the status phrase "${phrase}"`);
+    throw invalidOption('title', `a custom title needs a custom type; about:blank uses the status phrase "${phrase}"`);
   }
   if (options.instance !== undefined && typeof options.instance !== 'string') {
-    invalidOption('instance', 'expected a URI reference string');
+    throw invalidOption('instance', 'expected a URI reference string');
   }
-  if (options.expose !== undefined && typeof options.expose !== 'boolean')
-    invalidOption('expose', 'expected a boolean');
   return { type, phrase };
 }
 
 function collectHeaders(options: HttpErrorOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) {
-    if (typeof options.headers !== 'object' || options.headers === null) invalidOption('headers', 'expected an object');
+    if (typeof options.headers !== 'object' || options.headers === null)
+      throw invalidOption('headers', 'expected an object');
     for (const [name, value] of Object.entries(options.headers)) {
-      if (typeof value !== 'string') invalidOption(`headers.${name}`, 'expected a string value');
+      if (typeof value !== 'string') throw invalidOption(`headers.${name}`, 'expected a string value');
       headers[name.toLowerCase()] = value;
     }
   }
   if (options.wwwAuthenticate !== undefined) {
     if (typeof options.wwwAuthenticate !== 'string' || options.wwwAuthenticate === '') {
-      invalidOption('wwwAuthenticate', 'expected a non-empty challenge such as \'Bearer realm="api"\'');
+      throw invalidOption('wwwAuthenticate', 'expected a non-empty challenge such as \'Bearer realm="api"\'');
     }
     headers['www-authenticate'] = options.wwwAuthenticate;
   }
   if (options.allow !== undefined) {
     const methods = typeof options.allow === 'string' ? [options.allow] : options.allow;
     if (!Array.isArray(methods) || methods.some((method) => typeof method !== 'string')) {
-      invalidOption('allow', 'expected a method or a list of methods');
+      throw invalidOption('allow', 'expected a method or a list of methods');
     }
     headers.allow = methods.join(', ');
   }
@@ -337,20 +343,20 @@ function collectHeaders(options: HttpErrorOptions): Record<string, string> {
 // Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); round up so a client never retries early.
 function retryAfterValue(value: Duration | Date): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) invalidOption('retryAfter', 'expected a valid Date');
+    if (Number.isNaN(value.getTime())) throw invalidOption('retryAfter', 'expected a valid Date');
     return value.toUTCString();
   }
-  return String(Math.ceil(toMilliseconds(value, 'retryAfter') / 1000));
+  return String(Math.ceil(checks.duration(value, 'retryAfter') / 1000));
 }
 
 function checkExtensions(extensions: unknown): Record<string, unknown> {
   if (extensions === undefined) return {};
   if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) {
-    return invalidOption('extensions', 'expected an object of extension members');
+    throw invalidOption('extensions', 'expected an object of extension members');
   }
   for (const name of Object.keys(extensions)) {
     if (standardMembers.has(name))
-      invalidOption(`extensions.${name}`, 'is a standard problem member; use the option of that name');
+      throw invalidOption(`extensions.${name}`, 'is a standard problem member; use the option of that name');
   }
   return { ...extensions };
 }

@@ -1,16 +1,16 @@
 // The public API of @infra/http-status. Framework adapters are subpath exports:
 // @infra/http-status/node, /express, /fastify and /hono.
 
+export type { Duration, Logger } from '../../../internal/src/index.ts';
 export { isBodiless, JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from './body.ts';
-export type { Duration } from './duration.ts';
+export { type HttpStatusEvent, httpStatusChannels, type ProblemEvent } from './channels.ts';
 export { type Envelope, ok, type PageMeta, paginated } from './envelope.ts';
 export { HttpStatusError, type HttpStatusErrorCode } from './errors.ts';
-export { HttpError, type HttpErrorOptions, isHttpError } from './http-error.ts';
+export { HttpError, type HttpErrorCode, type HttpErrorOptions, isHttpError } from './http-error.ts';
 export { escapeToken, type PathSegment, toJsonPointer } from './json-pointer.ts';
 export {
   GENERIC_DETAIL,
   type ProblemDetails,
-  type ProblemEvent,
   type ResolvedProblem,
   resolveProblem,
   type ToProblemOptions,

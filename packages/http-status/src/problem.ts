@@ -2,7 +2,7 @@
  * `toProblem`: any thrown value → an RFC 9457 problem details object. This is the one place that
  * decides what a client may see, so it is written to never throw and never leak a 5xx message.
  */
-import { channel } from 'node:diagnostics_channel';
+import { type InfraErrorLike, isInfraError } from '../../../internal/src/index.ts';
 import { invalidOption } from './errors.ts';
 import { isHttpError, standardMembers } from './http-error.ts';
 import { isErrorStatus, reasonPhrase } from './status.ts';
@@ -56,34 +56,26 @@ export const GENERIC_DETAIL = 'The server encountered an unexpected condition.';
 // could describe an upstream response (a fetch error's `headers` belong to someone else's response).
 const foreignHeaders = ['www-authenticate', 'allow', 'retry-after'];
 
-const problemChannel = channel('infra:http-status:problem');
-
-/** Data published on `infra:http-status:problem` for every problem built. */
-export interface ProblemEvent {
-  error: unknown;
-  status: number;
-  problem: ProblemDetails;
-}
-
 type Indexable = Record<string, unknown>;
 
 /** Checks `toProblem` options; throws `ERR_HTTP_STATUS_INVALID_OPTION` naming the bad one. */
 export function checkProblemOptions(options: ToProblemOptions): void {
-  if (typeof options !== 'object' || options === null) invalidOption('options', 'expected an object');
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'expected an object');
   if (options.instance !== undefined && typeof options.instance !== 'string')
-    invalidOption('instance', 'expected a string');
+    throw invalidOption('instance', 'expected a string');
   if (options.traceId !== undefined && typeof options.traceId !== 'string')
-    invalidOption('traceId', 'expected a string');
+    throw invalidOption('traceId', 'expected a string');
   const validation = options.validation;
   if (validation === undefined) return;
-  if (typeof validation !== 'object' || validation === null) invalidOption('validation', 'expected an object');
+  if (typeof validation !== 'object' || validation === null) throw invalidOption('validation', 'expected an object');
   if (validation.status !== undefined && validation.status !== 400 && validation.status !== 422) {
-    invalidOption('validation.status', `expected 400 or 422, got ${String(validation.status)}`);
+    throw invalidOption('validation.status', `expected 400 or 422, got ${String(validation.status)}`);
   }
   const type = validation.type ?? 'about:blank';
-  if (typeof type !== 'string' || type === '') invalidOption('validation.type', 'expected a non-empty URI reference');
+  if (typeof type !== 'string' || type === '')
+    throw invalidOption('validation.type', 'expected a non-empty URI reference');
   if (validation.title !== undefined && (typeof validation.title !== 'string' || type === 'about:blank')) {
-    invalidOption('validation.title', 'expected a string, together with a custom validation.type');
+    throw invalidOption('validation.title', 'expected a string, together with a custom validation.type');
   }
 }
 
@@ -140,6 +132,23 @@ function problem(status: number, fields: ProblemFields = {}): ProblemDetails {
   return details;
 }
 
+// An error of an @infra package says itself what a client may see (its `status` and `expose`), so it is
+// recognised by its mark before any duck typing: `EnvError` carries `issues`, which are configuration findings,
+// not a client's validation failure, and must never be answered as one.
+function infraProblem(error: InfraErrorLike): ResolvedProblem {
+  const status = typeof error.status === 'number' && isErrorStatus(error.status) ? error.status : 500;
+  const expose = error.expose === true && status < 500;
+  const detail = expose ? messageOf(error as unknown as Indexable) : undefined;
+  return {
+    status,
+    headers: headersOf(error as unknown as Indexable),
+    problem: problem(status, {
+      detail,
+      extensions: expose ? { code: error.code } : {},
+    }),
+  };
+}
+
 function classify(error: unknown, options: ToProblemOptions): ResolvedProblem {
   if (isHttpError(error)) {
     const type = typeof error.type === 'string' ? error.type : 'about:blank';
@@ -156,6 +165,7 @@ function classify(error: unknown, options: ToProblemOptions): ResolvedProblem {
       }),
     };
   }
+  if (isInfraError(error)) return infraProblem(error);
   if (typeof error === 'object' && error !== null) {
     const indexable = error as Indexable;
     const status = statusOf(indexable);
@@ -209,15 +219,16 @@ export function resolveProblem(error: unknown, options: ToProblemOptions = {}): 
   const { problem: details } = resolved;
   if (details.instance === undefined && options.instance !== undefined) details.instance = options.instance;
   if (options.traceId !== undefined) details.traceId = options.traceId;
-  if (problemChannel.hasSubscribers)
-    problemChannel.publish({ error, status: resolved.status, problem: details } satisfies ProblemEvent);
   return resolved;
 }
 
 /**
  * An RFC 9457 problem details object for any thrown value:
  * - `HttpError` → its status and members (`detail` only when `expose`);
- * - an error with a numeric `status`/`statusCode` in 400–599 (other `@infra` errors, http-errors,
+ * - an error of any `@infra` package (recognised by its mark, before anything below) → its `status` (500 when it
+ *   has none), with `detail` and `code` only when it is exposed (a 4xx); a 5xx, such as a configuration error,
+ *   gets the generic detail;
+ * - any other error with a numeric `status`/`statusCode` in 400–599 (other `@infra` errors, http-errors,
  *   Fastify) → that status, with `detail` and `code` only when exposed (`expose`, default status < 500);
  * - zod / Standard Schema issues → 422 (or `validation.status`) with `errors: [{ detail, pointer }]`;
  * - a `JSON.parse` `SyntaxError` (a request body) → 400;

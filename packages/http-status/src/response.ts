@@ -1,4 +1,6 @@
+import { publish } from '../../../internal/src/index.ts';
 import { isBodiless, JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, serialize } from './body.ts';
+import { httpStatusChannels, type ProblemEvent } from './channels.ts';
 import { invalidOption } from './errors.ts';
 import { type ProblemDetails, type ResolvedProblem, resolveProblem, type ToProblemOptions } from './problem.ts';
 import { isValidStatus } from './status.ts';
@@ -32,6 +34,27 @@ export function standardOnly({ type, title, status, detail, instance }: ProblemD
   };
 }
 
+function codeOf(error: unknown): string | undefined {
+  try {
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    // A throwing getter: the event goes out without a code rather than failing the response.
+    return undefined;
+  }
+}
+
+function problemEvent(error: unknown, { status, problem }: ResolvedProblem, method: string | undefined): ProblemEvent {
+  const event: ProblemEvent = { status, type: problem.type, title: problem.title };
+  const code = codeOf(error);
+  if (code !== undefined) event.code = code;
+  if (status < 500 && problem.detail !== undefined) event.detail = problem.detail;
+  if (method !== undefined) event.method = method;
+  if (problem.instance !== undefined) event.instance = problem.instance;
+  if (typeof problem.traceId === 'string') event.traceId = problem.traceId;
+  return event;
+}
+
 /** Status, headers and body text of the problem response for `error`. */
 export function problemParts(
   error: unknown,
@@ -39,6 +62,7 @@ export function problemParts(
 ): ResolvedProblem & { body: string | undefined; responseHeaders: Record<string, string> } {
   const { method, headers: extra, ...problemOptions } = options;
   const resolved = resolveProblem(error, problemOptions);
+  publish(httpStatusChannels.problem, () => problemEvent(error, resolved, method));
   const responseHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(extra ?? {})) responseHeaders[name.toLowerCase()] = value;
   Object.assign(responseHeaders, resolved.headers, { 'content-type': PROBLEM_CONTENT_TYPE });
@@ -66,7 +90,7 @@ export function problemResponse(error: unknown, options?: ProblemResponseOptions
  */
 export function checkStatus(status: unknown): number {
   if (!isValidStatus(status) || status < 200) {
-    return invalidOption('status', `expected an integer in 200-599, got ${String(status)}`);
+    throw invalidOption('status', `expected an integer in 200-599, got ${String(status)}`);
   }
   return status;
 }

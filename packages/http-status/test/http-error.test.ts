@@ -94,16 +94,24 @@ describe('HttpError', () => {
     };
     expect(code(() => new HttpError(200))).toMatch(/^ERR_HTTP_STATUS_INVALID_STATUS status:/);
     expect(code(() => new HttpError(404.5))).toMatch(/^ERR_HTTP_STATUS_INVALID_STATUS/);
-    expect(code(() => new HttpError(404, 'x', { title: 'Gone fishing' }))).toMatch(/INVALID_OPTION title:/);
-    expect(code(() => new HttpError(404, 'x', { extensions: { status: 500 } }))).toMatch(/extensions.status:/);
-    expect(code(() => new HttpError(429, 'x', { retryAfter: -1 }))).toMatch(/retryAfter:/);
-    expect(code(() => new HttpError(429, 'x', { retryAfter: 'soon' as '1s' }))).toMatch(/retryAfter:/);
-    expect(code(() => new HttpError(429, 'x', { retryAfter: '5x' as '5s' }))).toBe(
-      'ERR_HTTP_STATUS_INVALID_OPTION retryAfter: unknown duration unit "x" in "5x" (units are ms, s, m, h and d)',
+    expect(code(() => new HttpError(404, 'x', { title: 'Gone fishing' }))).toMatch(
+      /INVALID_OPTION Invalid option "title": /,
     );
-    expect(code(() => new HttpError(401, 'x', { wwwAuthenticate: '' }))).toMatch(/wwwAuthenticate:/);
-    expect(code(() => new HttpError(404, 'x', { type: '' }))).toMatch(/type:/);
-    expect(code(() => new HttpError(404, 'x', { headers: { a: 1 as unknown as string } }))).toMatch(/headers.a:/);
+    expect(code(() => new HttpError(404, 'x', { extensions: { status: 500 } }))).toMatch(
+      /Invalid option "extensions\.status": /,
+    );
+    expect(code(() => new HttpError(429, 'x', { retryAfter: -1 }))).toMatch(/Invalid option "retryAfter": /);
+    expect(code(() => new HttpError(429, 'x', { retryAfter: 'soon' as '1s' }))).toMatch(
+      /Invalid option "retryAfter": /,
+    );
+    expect(code(() => new HttpError(429, 'x', { retryAfter: '5x' as '5s' }))).toBe(
+      'ERR_HTTP_STATUS_INVALID_OPTION Invalid option "retryAfter": unknown duration unit "x" in "5x" (units are ms, s, m, h and d)',
+    );
+    expect(code(() => new HttpError(401, 'x', { wwwAuthenticate: '' }))).toMatch(/Invalid option "wwwAuthenticate": /);
+    expect(code(() => new HttpError(404, 'x', { type: '' }))).toMatch(/Invalid option "type": /);
+    expect(code(() => new HttpError(404, 'x', { headers: { a: 1 as unknown as string } }))).toMatch(
+      /Invalid option "headers\.a": /,
+    );
   });
 });
 

@@ -5,7 +5,13 @@ import { notFoundHandler, sendJson, withProblems } from '../src/node/index.ts';
 import { listen, problemOf } from './support/http.ts';
 
 const logged: { obj: object; msg: string | undefined }[] = [];
-const logger = { error: (obj: object, msg?: string) => logged.push({ obj, msg }) };
+const ignore = () => {};
+const logger = {
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: (obj: object, msg?: string) => logged.push({ obj, msg }),
+};
 const notFound = notFoundHandler({ instance: (request) => request.url });
 
 const server = createServer(

@@ -1,11 +1,9 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   GENERIC_DETAIL,
   HttpError,
   HttpStatusError,
-  type ProblemEvent,
   problemResponse,
   resolveProblem,
   toProblem,
@@ -232,19 +230,6 @@ describe('toProblem', () => {
     expect(() => toProblem(new Error(), { validation: { status: 409 as 422 } })).toThrow(/validation.status/);
     expect(() => toProblem(new Error(), { validation: { title: 'Invalid' } })).toThrow(/validation.title/);
     expect(() => toProblem(new Error(), { traceId: 5 as unknown as string })).toThrow(/traceId/);
-  });
-
-  it('publishes every problem on infra:http-status:problem', () => {
-    const events: ProblemEvent[] = [];
-    const listener = (message: unknown) => events.push(message as ProblemEvent);
-    subscribe('infra:http-status:problem', listener);
-    try {
-      const error = HttpError.gone();
-      toProblem(error);
-      expect(events).toEqual([{ error, status: 410, problem: { type: 'about:blank', title: 'Gone', status: 410 } }]);
-    } finally {
-      unsubscribe('infra:http-status:problem', listener);
-    }
   });
 });
 

@@ -50,7 +50,7 @@ describe('jsonResponse', () => {
       expect(empty.body).toBeNull();
     }
     expect(() => jsonResponse({}, { status: 99 })).toThrow(/status/);
-    expect(() => jsonResponse({}, { status: 103 })).toThrow(/^status: expected an integer in 200-599/);
+    expect(() => jsonResponse({}, { status: 103 })).toThrow(/^Invalid option "status": expected an integer in 200-599/);
   });
 });
 
@@ -76,9 +76,9 @@ describe('envelopes', () => {
   });
 
   it('paginated rejects figures that cannot be right, naming them', () => {
-    expect(() => paginated([], { page: 0, pageSize: 10, total: 0 })).toThrow(/^page:/);
-    expect(() => paginated([], { page: 1, pageSize: 1.5, total: 0 })).toThrow(/^pageSize:/);
-    expect(() => paginated([], { page: 1, pageSize: 10, total: -1 })).toThrow(/^total:/);
+    expect(() => paginated([], { page: 0, pageSize: 10, total: 0 })).toThrow(/^Invalid option "page": /);
+    expect(() => paginated([], { page: 1, pageSize: 1.5, total: 0 })).toThrow(/^Invalid option "pageSize": /);
+    expect(() => paginated([], { page: 1, pageSize: 10, total: -1 })).toThrow(/^Invalid option "total": /);
     expect(() => paginated([1, 2, 3], { page: 1, pageSize: 2, total: 3 })).toThrow(HttpStatusError);
   });
 });

@@ -10,7 +10,7 @@ import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.t
 import { HttpError } from '../http-error.ts';
 import { type NodeResponseLike, sendProblem } from '../send.ts';
 
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+export type { AdapterOptions, Logger, LoggerLike } from '../adapter.ts';
 
 /** The part of Express's `req` the middleware reads. */
 export interface ExpressRequestLike {

@@ -8,7 +8,7 @@ import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.t
 import { HttpError } from '../http-error.ts';
 import { problemParts } from '../response.ts';
 
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+export type { AdapterOptions, Logger, LoggerLike } from '../adapter.ts';
 
 /** The part of Fastify's `request` the handlers read. */
 export interface FastifyRequestLike {

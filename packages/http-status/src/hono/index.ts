@@ -9,7 +9,7 @@ import { type AdapterOptions, noRouteDetail, prepareAdapter } from '../adapter.t
 import { HttpError } from '../http-error.ts';
 import { problemParts, problemResponse } from '../response.ts';
 
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+export type { AdapterOptions, Logger, LoggerLike } from '../adapter.ts';
 
 /** The part of Hono's `Context` the handlers read. */
 export interface HonoContextLike {

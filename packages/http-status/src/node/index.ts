@@ -13,7 +13,7 @@ import { invalidOption } from '../errors.ts';
 import { HttpError } from '../http-error.ts';
 import { type NodeResponseLike, sendProblem } from '../send.ts';
 
-export type { AdapterOptions, LoggerLike } from '../adapter.ts';
+export type { AdapterOptions, Logger, LoggerLike } from '../adapter.ts';
 export { type NodeResponseLike, sendJson, sendProblem } from '../send.ts';
 
 /** The part of `http.IncomingMessage` the adapter reads. */
@@ -41,7 +41,7 @@ export function withProblems<
   handler: (request: Req, response: Res) => unknown,
   options?: NodeProblemOptions<Req>,
 ): (request: Req, response: Res) => Promise<void> {
-  if (typeof handler !== 'function') invalidOption('handler', 'expected a request handler function');
+  if (typeof handler !== 'function') throw invalidOption('handler', 'expected a request handler function');
   const adapter = prepareAdapter(options);
   return async (request, response) => {
     try {
