@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 /**
- * `infra-env`: the command-line face of @infra/env.
+ * `infra-env`: the command-line face of @infra/env. The `infra-env` command is `bin/infra-env.js`,
+ * which calls `runCli`; this module runs nothing when imported, so `require('@infra/env/cli')` works.
  *
  *   infra-env example <module>[#export] [--out <file>]
  *   infra-env check <module>[#export] [--file <path>]... [--production] [--json]
@@ -10,9 +10,9 @@
  * `{ schema, options }` to pass `defineEnv` options (files, per-environment defaults).
  * Exit codes: 0 fine, 1 the environment has problems, 2 the command itself is wrong.
  */
-import { realpathSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defineEnv } from './define-env.ts';
 import { describeEnv } from './describe.ts';
@@ -175,7 +175,7 @@ async function loadDefinition(target: string, cwd: string): Promise<{ schema: En
   const hash = target.lastIndexOf('#');
   const file = hash === -1 ? target : target.slice(0, hash);
   const exportName = hash === -1 ? undefined : target.slice(hash + 1);
-  const module = (await import(pathToFileURL(resolve(cwd, file)).href)) as Record<string, unknown>;
+  const module = await importSchemaModule(resolve(cwd, file), file);
   const name = exportName ?? ('schema' in module ? 'schema' : 'default');
   const value = module[name];
   if (typeof value !== 'object' || value === null) {
@@ -188,14 +188,57 @@ async function loadDefinition(target: string, cwd: string): Promise<{ schema: En
   return { schema: value as EnvSchema, options: {} };
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
+const typeScriptExtensions = new Set(['.ts', '.mts', '.cts']);
+
+/** Imports the user's schema module; a failure Node reports cryptically is explained in terms of what to do. */
+async function importSchemaModule(path: string, shown: string): Promise<Record<string, unknown>> {
   try {
-    return realpathSync(script) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(explainLoadFailure(path, shown, error), { cause: error });
   }
 }
 
-if (isMain()) process.exitCode = await runCli(process.argv.slice(2));
+function explainLoadFailure(path: string, shown: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const extension = extname(path);
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && typeScriptExtensions.has(extension)) {
+    // `process.features.typescript` is false when stripping is off (before 22.18 by default, or turned off).
+    const flagKnown = process.allowedNodeEnvironmentFlags.has('--experimental-strip-types');
+    return flagKnown
+      ? `cannot load ${shown}: Node ${process.version} runs TypeScript only with type stripping, which is off here ` +
+          '(on by default from Node 22.18; on 22.12-22.17 the infra-env command turns it on by itself). ' +
+          `Run \`node --experimental-strip-types\` or upgrade Node to >= 22.18, or point infra-env at JavaScript.`
+      : `cannot load ${shown}: Node ${process.version} cannot run TypeScript; use Node >= 22.18 or point infra-env at JavaScript.`;
+  }
+  // Without a "type", Node detects ESM syntax by itself; only an explicit "commonjs" makes it fail this way.
+  const packageJson = nearestPackageJson(dirname(path));
+  if (
+    error instanceof SyntaxError &&
+    (extension === '.ts' || extension === '.js') &&
+    packageJson?.type === 'commonjs'
+  ) {
+    const renamed = `${basename(path, extension)}${extension === '.ts' ? '.mts' : '.mjs'}`;
+    return (
+      `cannot load ${shown}: it uses import/export, but ${packageJson.path} says "type": "commonjs" ` +
+      `(npm init's default), so Node reads it as CommonJS (${message}). ` +
+      `Rename it to ${renamed}, or set "type": "module" in that package.json.`
+    );
+  }
+  return `cannot load ${shown}: ${message}`;
+}
+
+function nearestPackageJson(from: string): { path: string; type: unknown } | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    if (existsSync(path)) {
+      try {
+        return { path, type: (JSON.parse(readFileSync(path, 'utf8')) as { type?: unknown }).type };
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import { readDotenvFiles } from './dotenv.ts';
-import { EnvError } from './errors.ts';
+import { invalidOption } from './errors.ts';
 import { checkOptions, checkSourceOptions, type DefineEnvOptions, type ParseEnvOptions } from './options.ts';
 import { fileLayer, recordLayer, resolve } from './resolve.ts';
 import type { Env, EnvSchema } from './types.ts';
@@ -40,7 +40,7 @@ export function parseEnv<S extends EnvSchema>(
 ): Env<S> {
   checkOptions(options, ['emptyAsMissing', 'defaults', 'nodeEnv', 'sourceName']);
   if (typeof record !== 'object' || record === null) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'parseEnv(): the record must be an object of strings');
+    throw invalidOption('record', 'parseEnv() needs an object of strings');
   }
   const name = options.sourceName ?? 'env';
   return resolve(schema, [recordLayer(record, name)], options, [name]);

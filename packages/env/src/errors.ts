@@ -1,3 +1,4 @@
+import { InfraError, invalidOptionMessage } from '../../../internal/src/index.ts';
 import type { EnvIssue, ProductionFinding } from './types.ts';
 
 /** Stable codes of `EnvError`; part of the public API. */
@@ -11,32 +12,42 @@ export type EnvErrorCode =
   /** `assertProductionReady` found problems; `findings` lists them. */
   | 'ERR_ENV_NOT_PRODUCTION_READY';
 
-/** Base class of every error `@infra/env` throws. */
-export class EnvError extends Error {
+/** What the `EnvError` constructor takes besides its code and message. */
+export interface EnvErrorOptions {
+  /** The error that caused this one, passed through unchanged. */
+  cause?: unknown;
+  /** HTTP status an app would answer with. @default 500 */
+  status?: number;
+  /** Every missing or invalid variable. @default [] */
+  issues?: readonly EnvIssue[];
+  /** Production-readiness findings. @default [] */
+  findings?: readonly ProductionFinding[];
+}
+
+/**
+ * The error of `@infra/env`: always a configuration (or programming) error of the service itself, so it answers
+ * as a 500 whose detail is never shown to a client (`expose` is `false`), whatever its `issues` hold.
+ */
+export class EnvError extends InfraError<EnvErrorCode> {
   override name = 'EnvError';
-  /** Stable, documented code; match on this, not on the message. */
-  readonly code: EnvErrorCode;
-  /** HTTP status an app would answer with, where one is natural. */
-  readonly status: number | undefined;
   /** Every missing or invalid variable (`ERR_ENV_VALIDATION`); empty for other codes. */
   readonly issues: readonly EnvIssue[];
   /** The production-readiness findings (`ERR_ENV_NOT_PRODUCTION_READY`); empty for other codes. */
   readonly findings: readonly ProductionFinding[];
 
-  constructor(
-    code: EnvErrorCode,
-    message: string,
-    options?: {
-      cause?: unknown;
-      status?: number;
-      issues?: readonly EnvIssue[];
-      findings?: readonly ProductionFinding[];
-    },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = options?.status;
-    this.issues = Object.freeze([...(options?.issues ?? [])]);
-    this.findings = Object.freeze([...(options?.findings ?? [])]);
+  constructor(code: EnvErrorCode, message: string, options: EnvErrorOptions = {}) {
+    super(code, message, { cause: options.cause, status: options.status ?? 500 });
+    this.issues = Object.freeze([...(options.issues ?? [])]);
+    this.findings = Object.freeze([...(options.findings ?? [])]);
   }
+
+  /** Always `false`: variable names, sources and reasons describe the server's setup, not the client's request. */
+  override get expose(): boolean {
+    return false;
+  }
+}
+
+/** The `ERR_ENV_INVALID_OPTION` error for a bad option, in the one message form of every `@infra` package. */
+export function invalidOption(option: string, problem: string): EnvError {
+  return new EnvError('ERR_ENV_INVALID_OPTION', invalidOptionMessage(option, problem));
 }

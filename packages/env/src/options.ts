@@ -1,5 +1,6 @@
+import { describe, optionChecks } from '../../../internal/src/index.ts';
 import type { EnvFile } from './dotenv.ts';
-import { EnvError } from './errors.ts';
+import { invalidOption } from './errors.ts';
 import type { EnvironmentDefaults, EnvSchema } from './types.ts';
 
 /** Options of `parseEnv`. */
@@ -24,45 +25,37 @@ export interface DefineEnvOptions<S extends EnvSchema = EnvSchema> extends Parse
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** The kernel's option checks, throwing `ERR_ENV_INVALID_OPTION` in the one message form. */
+export const checks = optionChecks(invalidOption);
+
 /** Checks the options both entry points share; throws `ERR_ENV_INVALID_OPTION` naming the option. */
 export function checkOptions(options: object, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'options must be an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption('options', `expected an object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new EnvError('ERR_ENV_INVALID_OPTION', `unknown option ${JSON.stringify(key)}`);
+    if (!known.includes(key)) throw invalidOption(key, `unknown option (known: ${known.join(', ')})`);
   }
   const { emptyAsMissing, nodeEnv, sourceName } = options as ParseEnvOptions;
-  if (emptyAsMissing !== undefined && typeof emptyAsMissing !== 'boolean') {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option emptyAsMissing must be a boolean');
-  }
-  if (nodeEnv !== undefined && (typeof nodeEnv !== 'string' || nodeEnv === '')) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option nodeEnv must be a non-empty string');
-  }
-  if (sourceName !== undefined && (typeof sourceName !== 'string' || sourceName === '')) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option sourceName must be a non-empty string');
-  }
+  checks.boolean(emptyAsMissing, 'emptyAsMissing', true);
+  if (nodeEnv !== undefined) checks.string(nodeEnv, 'nodeEnv');
+  if (sourceName !== undefined) checks.string(sourceName, 'sourceName');
 }
 
 /** Checks `files`, `cwd` and `env` of `defineEnv`. */
 export function checkSourceOptions(options: DefineEnvOptions): void {
   if (options.files !== undefined && !Array.isArray(options.files)) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option files must be an array of paths or { path, required }');
+    throw invalidOption('files', `expected an array of paths or { path, required }, got ${describe(options.files)}`);
   }
-  for (const file of options.files ?? []) {
+  (options.files ?? []).forEach((file, index) => {
     const path = typeof file === 'string' ? file : (file as { path?: unknown } | null)?.path;
     if (typeof path !== 'string' || path === '') {
-      throw new EnvError(
-        'ERR_ENV_INVALID_OPTION',
-        `option files has an entry that is not a path: ${JSON.stringify(file)}`,
-      );
+      throw invalidOption(`files[${index}]`, `expected a path or { path, required }, got ${describe(file)}`);
     }
-  }
-  if (options.cwd !== undefined && typeof options.cwd !== 'string') {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option cwd must be a string');
-  }
+  });
+  if (options.cwd !== undefined) checks.string(options.cwd, 'cwd');
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option env must be an object of strings');
+    throw invalidOption('env', `expected an object of strings, got ${describe(options.env)}`);
   }
 }
 
@@ -70,24 +63,21 @@ export function checkSourceOptions(options: DefineEnvOptions): void {
 export function checkDefaults(schema: EnvSchema, defaults: unknown): Record<string, Record<string, unknown>> {
   if (defaults === undefined) return {};
   if (typeof defaults !== 'object' || defaults === null) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option defaults must be an object keyed by environment');
+    throw invalidOption('defaults', `expected an object keyed by environment, got ${describe(defaults)}`);
   }
   for (const [environment, values] of Object.entries(defaults)) {
     if (values === undefined) continue;
     if (typeof values !== 'object' || values === null) {
-      throw new EnvError('ERR_ENV_INVALID_OPTION', `option defaults.${environment} must be an object`);
+      throw invalidOption(`defaults.${environment}`, `expected an object, got ${describe(values)}`);
     }
     for (const [key, value] of Object.entries(values)) {
       if (!Object.hasOwn(schema, key)) {
-        throw new EnvError(
-          'ERR_ENV_INVALID_OPTION',
-          `option defaults.${environment}.${key} names no variable of the schema`,
-        );
+        throw invalidOption(`defaults.${environment}.${key}`, 'names no variable of the schema');
       }
       if (!['string', 'number', 'boolean', 'undefined'].includes(typeof value)) {
-        throw new EnvError(
-          'ERR_ENV_INVALID_OPTION',
-          `option defaults.${environment}.${key} must be a string, number or boolean`,
+        throw invalidOption(
+          `defaults.${environment}.${key}`,
+          `expected a string, number or boolean, got ${describe(value)}`,
         );
       }
     }

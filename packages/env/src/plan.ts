@@ -1,4 +1,4 @@
-import { EnvError } from './errors.ts';
+import { invalidOption } from './errors.ts';
 import { isSecretSchema, requiredInOf } from './schema-info.ts';
 import type { StandardSchemaV1 } from './standard-schema.ts';
 import type { EnvSchema } from './types.ts';
@@ -6,6 +6,8 @@ import type { EnvSchema } from './types.ts';
 /** One variable of a schema, prepared once per schema object (see `planOf`). */
 export interface PlannedKey {
   key: string;
+  /** The schema as given (zod's own API tells a throwing transform from an async one). */
+  schema: StandardSchemaV1;
   standard: StandardSchemaV1.Props;
   secret: boolean;
   requiredIn: readonly string[];
@@ -20,7 +22,7 @@ const plans = new WeakMap<object, PlannedKey[]>();
  */
 export function planOf(schema: EnvSchema): PlannedKey[] {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'the schema must be an object of { NAME: schema }');
+    throw invalidOption('schema', 'expected an object of { NAME: schema }');
   }
   let plan = plans.get(schema);
   if (plan !== undefined) return plan;
@@ -28,9 +30,15 @@ export function planOf(schema: EnvSchema): PlannedKey[] {
     const entry = schema[key] as Partial<StandardSchemaV1> | null;
     const standard = entry?.['~standard'];
     if (typeof standard?.validate !== 'function') {
-      throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is not a zod or Standard Schema schema`);
+      throw invalidOption(`schema.${key}`, 'expected a zod or Standard Schema schema');
     }
-    return { key, standard, secret: isSecretSchema(entry), requiredIn: requiredInOf(entry) };
+    return {
+      key,
+      schema: entry as StandardSchemaV1,
+      standard,
+      secret: isSecretSchema(entry),
+      requiredIn: requiredInOf(entry),
+    };
   });
   plans.set(schema, plan);
   return plan;

@@ -1,6 +1,8 @@
-import { EnvError } from './errors.ts';
-import { maskUrlPasswords } from './mask.ts';
+import { publishProductionChecked } from './channels.ts';
+import { EnvError, invalidOption } from './errors.ts';
+import { maskUrlSecrets } from './mask.ts';
 import { metadataOf } from './metadata.ts';
+import { checks } from './options.ts';
 import { isSecret } from './secret.ts';
 import type { FindingSeverity, ProductionFinding, ProductionReport } from './types.ts';
 
@@ -57,12 +59,13 @@ const penalty: Record<FindingSeverity, number> = { error: 25, warning: 10, info:
  * @example const { score, findings } = checkProduction(env)
  */
 export function checkProduction(env: object, options: CheckProductionOptions = {}): ProductionReport {
-  const minSecretBytes = options.minSecretBytes ?? 32;
-  if (!Number.isInteger(minSecretBytes) || minSecretBytes < 1) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option minSecretBytes must be a positive whole number');
-  }
+  const minSecretBytes = checks.number(options.minSecretBytes, 'minSecretBytes', {
+    default: 32,
+    integer: true,
+    min: 1,
+  });
   if (options.denylist !== undefined && !Array.isArray(options.denylist)) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'option denylist must be an array of strings');
+    throw invalidOption('denylist', 'expected an array of strings');
   }
   const denylist = new Set([...builtInDenylist, ...(options.denylist ?? []).map(normalise)]);
   const metadata = metadataOf(env);
@@ -93,6 +96,10 @@ export function checkProduction(env: object, options: CheckProductionOptions = {
     }
   }
   const score = Math.max(0, 100 - findings.reduce((sum, finding) => sum + penalty[finding.severity], 0));
+  publishProductionChecked(() => ({
+    score,
+    findings: findings.map(({ key, severity }) => ({ key, severity })),
+  }));
   return { score, findings };
 }
 
@@ -101,10 +108,7 @@ export function checkProduction(env: object, options: CheckProductionOptions = {
  * finds an error (or a warning, with `failOn: 'warning'`); returns the report otherwise.
  */
 export function assertProductionReady(env: object, options: AssertProductionReadyOptions = {}): ProductionReport {
-  const failOn = options.failOn ?? 'error';
-  if (failOn !== 'error' && failOn !== 'warning') {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', "option failOn must be 'error' or 'warning'");
-  }
+  const failOn = checks.oneOf(options.failOn, 'failOn', ['error', 'warning'], 'error');
   const report = checkProduction(env, options);
   const failing = report.findings.filter(
     (finding) => finding.severity === 'error' || (failOn === 'warning' && finding.severity === 'warning'),
@@ -168,7 +172,7 @@ function checkUrl(key: string, text: string, add: Add): void {
   const url = URL.parse(text);
   if (url === null || url.hostname === '') return;
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const shown = `${url.protocol}//${maskUrlPasswords(url.host)}`;
+  const shown = `${url.protocol}//${maskUrlSecrets(url.host)}`;
   if (isLoopback(host)) {
     add(key, 'warning', `points at ${shown}, a local address`);
     return;

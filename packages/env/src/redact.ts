@@ -1,4 +1,4 @@
-import { hasUrlPassword } from './mask.ts';
+import { hasUrlSecret } from './mask.ts';
 import { isSecret } from './secret.ts';
 
 /** Options of `redactPaths`. */
@@ -10,14 +10,14 @@ export interface RedactPathsOptions {
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
 /**
- * The paths of every secret (and every URL carrying a password) in `env`, in the syntax of pino's
+ * The paths of every secret (and every URL carrying userinfo or a secret-looking parameter) in `env`, in the syntax of pino's
  * `redact` option, for configs that get logged whole.
  * @example pino({ redact: redactPaths(env, { prefix: 'config' }) })
  */
 export function redactPaths(env: object, options: RedactPathsOptions = {}): string[] {
   const paths: string[] = [];
   const visit = (value: unknown, path: string, depth: number): void => {
-    if (isSecret(value) || (typeof value === 'string' && hasUrlPassword(value))) {
+    if (isSecret(value) || (typeof value === 'string' && hasUrlSecret(value))) {
       paths.push(path);
       return;
     }

@@ -1,12 +1,13 @@
-import { channel } from 'node:diagnostics_channel';
+import { type EnvIssueCode, publishParsed } from './channels.ts';
 import type { DotenvFile } from './dotenv.ts';
-import { EnvError } from './errors.ts';
+import { EnvError, invalidOption } from './errors.ts';
 import { freezeEnv } from './freeze.ts';
-import { describeIssues, describeSecretIssues, validationMessage } from './issues.ts';
+import { describeFailure, describeIssues, describeSecretIssues, validationMessage, withoutValue } from './issues.ts';
 import { attachMetadata, type ValueOrigin } from './metadata.ts';
 import { checkDefaults, type ParseEnvOptions } from './options.ts';
 import { planOf } from './plan.ts';
 import type { Env, EnvIssue, EnvSchema } from './types.ts';
+import { validateSync } from './validate.ts';
 
 /** One place values come from; `lines` gives a file's line numbers for `source`. */
 export interface Layer {
@@ -30,12 +31,6 @@ function sourceOf(layer: Layer, key: string): string {
   return line === undefined ? layer.name : `${layer.name}:${line}`;
 }
 
-/**
- * `infra:env:parse`: published after every `defineEnv`/`parseEnv`, with `{ ok, variables, sources }` and,
- * on failure, `issues` (which never hold a secret). Lets an app or a test log config loading without a logger.
- */
-export const parseChannel = channel('infra:env:parse');
-
 const blank = /^\s*$/;
 
 /**
@@ -58,7 +53,7 @@ export function resolve<S extends EnvSchema>(
       const value = layer.values[key];
       if (typeof value !== 'string') {
         if (value === undefined || !Object.hasOwn(layer.values, key)) continue;
-        throw new EnvError('ERR_ENV_INVALID_OPTION', `${layer.name}.${key} is a ${typeof value}, not a string`);
+        throw invalidOption(`${layer.name}.${key}`, `expected a string, got a ${typeof value}`);
       }
       if (emptyAsMissing && blank.test(value)) continue;
       return layer;
@@ -71,14 +66,18 @@ export function resolve<S extends EnvSchema>(
   const env: Record<string, unknown> = {};
   const origins = new Map<string, ValueOrigin>();
   const issues: EnvIssue[] = [];
-  for (const { key, standard, secret, requiredIn } of plan) {
+  const codes: EnvIssueCode[] = [];
+  const missing = (key: string, message: string, code: EnvIssueCode): void => {
+    issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
+    codes.push(code);
+  };
+  for (const { key, schema: entry, standard, secret, requiredIn } of plan) {
     const layer = layerOf(key);
     let value = layer?.values[key];
     let environmentDefault: string | undefined;
     if (layer === undefined) {
       if (requiredIn.includes(nodeEnv)) {
-        const message = `required when NODE_ENV is ${nodeEnv}`;
-        issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
+        missing(key, `required when NODE_ENV is ${nodeEnv}`, 'required-in-environment');
         continue;
       }
       const fallback = defaults[nodeEnv]?.[key];
@@ -87,33 +86,51 @@ export function resolve<S extends EnvSchema>(
         environmentDefault = nodeEnv;
       }
     }
-    const result = standard.validate(value);
-    if (result instanceof Promise) {
-      throw new EnvError('ERR_ENV_INVALID_OPTION', `schema.${key} is async; @infra/env validates synchronously`);
-    }
+    const result = validateSync(standard, entry, value);
     const source =
       layer !== undefined ? sourceOf(layer, key) : environmentDefault !== undefined ? `defaults.${nodeEnv}` : undefined;
-    if (result.issues !== undefined) {
-      if (source === undefined) {
-        issues.push({ key, kind: 'missing', message: 'required', source: searchedNames.join(', ') });
-      } else {
-        const message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
-        issues.push({ key, kind: 'invalid', message, source });
-      }
+    if (result.outcome === 'value') {
+      env[key] = result.value;
+      const defaulted = environmentDefault !== undefined || (source === undefined && result.value !== undefined);
+      origins.set(key, { source: source ?? (defaulted ? 'default' : 'unset'), defaulted, environmentDefault, secret });
       continue;
     }
-    env[key] = result.value;
-    const defaulted = environmentDefault !== undefined || (source === undefined && result.value !== undefined);
-    origins.set(key, { source: source ?? (defaulted ? 'default' : 'unset'), defaulted, environmentDefault, secret });
+    if (result.outcome === 'issues' && source === undefined) {
+      missing(key, 'required', 'required');
+      continue;
+    }
+    let message: string;
+    if (result.outcome === 'issues')
+      message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
+    else message = describeFailure(result, secret);
+    issues.push({
+      key,
+      kind: 'invalid',
+      message: secret ? withoutValue(message, value) : message,
+      source: source ?? 'default',
+    });
+    codes.push(result.outcome === 'issues' ? 'rejected' : `schema-${result.outcome}`);
   }
+  const report = (ok: boolean): void =>
+    publishParsed(
+      () => ({
+        ok,
+        variables: plan.length,
+        defaulted: [...origins.values()].filter((origin) => origin.defaulted).length,
+        secrets: plan.filter((planned) => planned.secret).length,
+        missing: issues.filter((issue) => issue.kind === 'missing').length,
+        invalid: issues.filter((issue) => issue.kind === 'invalid').length,
+        sources: searchedNames,
+        issues: issues.map((issue, index) => ({ key: issue.key, kind: issue.kind, code: codes[index] ?? 'rejected' })),
+      }),
+      issues,
+    );
   if (issues.length > 0) {
     const error = new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
-    if (parseChannel.hasSubscribers) {
-      parseChannel.publish({ ok: false, variables: plan.length, sources: searchedNames, issues: error.issues });
-    }
+    report(false);
     throw error;
   }
-  if (parseChannel.hasSubscribers) parseChannel.publish({ ok: true, variables: plan.length, sources: searchedNames });
+  report(true);
   const frozen = freezeEnv(env);
   attachMetadata(frozen, {
     nodeEnv,

@@ -36,7 +36,7 @@ describe('infra-env check', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^PORT +3000 +default$/m);
-    expect(result.stdout).toMatch(/^DATABASE_URL +postgres:\/\/app:\*\*\*@db\/app +process\.env$/m);
+    expect(result.stdout).toMatch(/^DATABASE_URL +postgres:\/\/\*\*\*:\*\*\*@db\/app +process\.env$/m);
     expect(result.stdout).toContain('SESSION_SECRET  [redacted]');
     expect(result.stdout).not.toContain(secretValue);
   });

@@ -19,7 +19,7 @@ describe('describeEnv', () => {
       { key: 'PORT', value: '3000', source: 'default', defaulted: true, secret: false },
       {
         key: 'DATABASE_URL',
-        value: 'postgres://app:***@db/app',
+        value: 'postgres://***:***@db/app',
         source: 'process.env',
         defaulted: false,
         secret: false,

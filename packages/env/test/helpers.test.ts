@@ -74,7 +74,7 @@ describe('int and num', () => {
       expect(num().safeParse(input).success).toBe(false);
   });
   it('rejects bad bounds at construction, naming the option', () => {
-    expect(() => int({ min: 5, max: 1 })).toThrow(/int\(\): option min \(5\) is above max \(1\)/);
+    expect(() => int({ min: 5, max: 1 })).toThrow('Invalid option "min": int() got min 5 above max 1');
     expect(() => num({ min: Number.NaN })).toThrow(EnvError);
   });
 });
@@ -106,10 +106,12 @@ describe('url', () => {
   it('masks a password when quoting a rejected URL', () => {
     const message = url({ protocols: ['https'] }).safeParse('postgres://user:hunter2@db/app').error?.issues[0]?.message;
     expect(message).not.toContain('hunter2');
-    expect(message).toContain('user:***@');
+    expect(message).toContain('postgres://***:***@db/app');
   });
   it('rejects invalid protocol options', () => {
-    expect(() => url({ protocols: [] })).toThrow(/option protocols/);
+    expect(() => url({ protocols: [] })).toThrow(
+      'Invalid option "protocols": url() needs a non-empty array of schemes, got an array',
+    );
     expect(() => url({ protocols: ['ht tp'] })).toThrow(/invalid scheme/);
   });
 });
@@ -165,7 +167,7 @@ describe('list', () => {
     );
   });
   it('rejects a bad separator', () => {
-    expect(() => list({ separator: '' })).toThrow(/option separator/);
+    expect(() => list({ separator: '' })).toThrow('Invalid option "separator": expected a non-empty string, got ""');
   });
 });
 

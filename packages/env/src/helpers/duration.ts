@@ -1,9 +1,15 @@
 import * as z from 'zod';
-import { parseDurationMs } from '../../../../internal/src/duration.ts';
+import { optionChecks } from '../../../../internal/src/index.ts';
+import { EnvError } from '../errors.ts';
+import { maskUrlSecrets } from '../mask.ts';
 import { markHelper } from '../schema-info.ts';
-import { type Ctx, emptyMessage, reject, show } from './issue.ts';
+import { type Ctx, emptyMessage, reject } from './issue.ts';
 
 const expected = 'a duration like 500ms, 30s, 15m, 1h30m or 7d (or milliseconds)';
+
+// The kernel's duration check (the one grammar of every `@infra` package). Its error carries just the reason and
+// never leaves `duration()`: here a bad duration is an issue of the variable, not a bad option.
+const kernel = optionChecks((_option, reason) => new EnvError('ERR_ENV_VALIDATION', reason));
 
 /**
  * A duration in milliseconds, rounded to whole milliseconds: `'15m'` → 900000. The grammar every `@infra/*`
@@ -16,8 +22,13 @@ export function duration() {
     markHelper(
       (input: string, ctx: Ctx): number => {
         if (input.trim() === '') return reject(ctx, input, emptyMessage(expected));
-        const result = parseDurationMs(input, show);
-        return result.ok ? Math.round(result.ms) : reject(ctx, input, result.reason);
+        try {
+          return kernel.duration(input, 'duration');
+        } catch (error) {
+          if (!(error instanceof EnvError)) throw error;
+          // The kernel quotes the input; a URL pasted into a duration variable must not show its password.
+          return reject(ctx, input, maskUrlSecrets(error.message));
+        }
       },
       { kind: 'duration', hint: 'duration like 15m, 30s or 1h30m' },
     ),

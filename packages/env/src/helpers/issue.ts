@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { maskUrlPasswords } from '../mask.ts';
+import { maskUrlSecrets } from '../mask.ts';
 
 /** The context zod hands a transform; helpers report problems through it. */
 export type Ctx = z.core.$RefinementCtx<string>;
@@ -11,11 +11,12 @@ export function reject(ctx: Ctx, input: string, message: string): never {
 }
 
 /**
- * A value quoted for an error message: at most 40 characters, with any URL password masked.
+ * A value quoted for an error message: at most 40 characters, with URL userinfo and secret parameters masked
+ * (before cutting, so a cut never leaves half a password).
  * Inside `secret(...)` these messages are never shown: `defineEnv` words a secret's issues itself.
  */
 export function show(input: string): string {
-  const masked = input.includes('@') ? maskUrlPasswords(input) : input;
+  const masked = maskUrlSecrets(input);
   return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 37)}...` : masked);
 }
 

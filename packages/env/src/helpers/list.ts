@@ -1,7 +1,10 @@
 import * as z from 'zod';
-import { EnvError } from '../errors.ts';
+import { invalidOption } from '../errors.ts';
+import { describeFailure, describeIssues } from '../issues.ts';
+import { checks } from '../options.ts';
 import { markHelper } from '../schema-info.ts';
 import type { StandardSchemaV1 } from '../standard-schema.ts';
+import { validateSync } from '../validate.ts';
 import { type Ctx, reject } from './issue.ts';
 
 /** Options of `list()`. */
@@ -19,13 +22,10 @@ export interface ListOptions<Item extends StandardSchemaV1<string, unknown>> {
 export function list<Item extends StandardSchemaV1<string, unknown> = StandardSchemaV1<string, string>>(
   options: ListOptions<Item> = {},
 ) {
-  const separator = options.separator ?? ',';
-  if (typeof separator !== 'string' || separator === '') {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'list(): option separator must be a non-empty string');
-  }
+  const separator = checks.string(options.separator, 'separator', ',');
   const item = options.of;
   if (item !== undefined && typeof item['~standard']?.validate !== 'function') {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'list(): option of must be a zod or Standard Schema schema');
+    throw invalidOption('of', 'list() needs a zod or Standard Schema schema for its items');
   }
   type Out = StandardSchemaV1.InferOutput<Item>;
   return z.string().transform(
@@ -39,14 +39,10 @@ export function list<Item extends StandardSchemaV1<string, unknown> = StandardSc
         const values: Out[] = [];
         const problems: string[] = [];
         parts.forEach((part, index) => {
-          const result = item['~standard'].validate(part);
-          if (result instanceof Promise) {
-            problems.push(`item ${index + 1}: its schema is async, which @infra/env does not support`);
-            return;
-          }
-          if (result.issues !== undefined) {
-            problems.push(`item ${index + 1}: ${result.issues.map((issue) => issue.message).join('; ')}`);
-          } else values.push(result.value as Out);
+          const result = validateSync(item['~standard'], item, part);
+          if (result.outcome === 'value') values.push(result.value as Out);
+          else if (result.outcome === 'issues') problems.push(`item ${index + 1}: ${describeIssues(result.issues)}`);
+          else problems.push(`item ${index + 1}: ${describeFailure(result, false)}`);
         });
         return problems.length === 0 ? values : reject(ctx, input, problems.join('; '));
       },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { EnvError } from '../errors.ts';
+import { describe } from '../../../../internal/src/index.ts';
+import { invalidOption } from '../errors.ts';
 import { markHelper } from '../schema-info.ts';
 import { type Ctx, emptyMessage, reject, show } from './issue.ts';
 
@@ -20,17 +21,11 @@ function checkRange(helper: string, options: RangeOptions): void {
   for (const name of ['min', 'max'] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) {
-      throw new EnvError(
-        'ERR_ENV_INVALID_OPTION',
-        `${helper}(): option ${name} must be a number, got ${String(value)}`,
-      );
+      throw invalidOption(name, `${helper}() needs a number, got ${describe(value)}`);
     }
   }
   if (options.min !== undefined && options.max !== undefined && options.min > options.max) {
-    throw new EnvError(
-      'ERR_ENV_INVALID_OPTION',
-      `${helper}(): option min (${options.min}) is above max (${options.max})`,
-    );
+    throw invalidOption('min', `${helper}() got min ${options.min} above max ${options.max}`);
   }
 }
 

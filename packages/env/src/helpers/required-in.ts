@@ -1,4 +1,4 @@
-import { EnvError } from '../errors.ts';
+import { invalidOption } from '../errors.ts';
 import { markRequiredIn } from '../schema-info.ts';
 import type { StandardSchemaV1 } from '../standard-schema.ts';
 
@@ -22,16 +22,10 @@ export function requiredIn<S extends StandardSchemaV1>(
 ): RequiredIn<S> {
   const list = typeof environments === 'string' ? [environments] : [...environments];
   if (list.length === 0 || list.some((name) => typeof name !== 'string' || name === '')) {
-    throw new EnvError(
-      'ERR_ENV_INVALID_OPTION',
-      'requiredIn(): environments must be a non-empty name or list of names',
-    );
+    throw invalidOption('environments', 'requiredIn() needs a non-empty name or list of names');
   }
   if (typeof schema?.['~standard']?.validate !== 'function') {
-    throw new EnvError(
-      'ERR_ENV_INVALID_OPTION',
-      'requiredIn(): the second argument must be a zod or Standard Schema schema',
-    );
+    throw invalidOption('schema', 'requiredIn() needs a zod or Standard Schema schema as its second argument');
   }
   const wrapper: RequiredIn<S> = Object.freeze({
     '~standard': schema['~standard'] as RequiredIn<S>['~standard'],

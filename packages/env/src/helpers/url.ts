@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { EnvError } from '../errors.ts';
+import { describe } from '../../../../internal/src/index.ts';
+import { invalidOption } from '../errors.ts';
 import { markHelper } from '../schema-info.ts';
 import { type Ctx, emptyMessage, reject, show } from './issue.ts';
 
@@ -35,15 +36,12 @@ export function url(options: UrlOptions = {}) {
 function normaliseProtocols(protocols: readonly string[] | undefined): string[] | undefined {
   if (protocols === undefined) return undefined;
   if (!Array.isArray(protocols) || protocols.length === 0) {
-    throw new EnvError('ERR_ENV_INVALID_OPTION', 'url(): option protocols must be a non-empty array of schemes');
+    throw invalidOption('protocols', `url() needs a non-empty array of schemes, got ${describe(protocols)}`);
   }
   return protocols.map((protocol) => {
     const scheme = String(protocol).toLowerCase().replace(/:$/, '');
     if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
-      throw new EnvError(
-        'ERR_ENV_INVALID_OPTION',
-        `url(): option protocols has an invalid scheme ${JSON.stringify(protocol)}`,
-      );
+      throw invalidOption('protocols', `url() got an invalid scheme ${describe(protocol)}`);
     }
     return scheme;
   });
