@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../internal/src/index.ts';
+import { withDeadline } from '../../../internal/src/index.ts';
+import { cacheChannels as channels } from './channels.ts';
 import { CacheCore, type CacheEvents, type Found, type Scope } from './core.ts';
-import { channels } from './diagnostics.ts';
-import { parseDuration } from './duration.ts';
-import { CacheError } from './errors.ts';
+import { CacheError, checks, invalidOption } from './errors.ts';
 import type { Factory, FactoryContext } from './factory.ts';
 import { checkKey, checkNamespace, checkTags, counters } from './keys.ts';
 import { UNAVAILABLE } from './l2-guard.ts';
@@ -17,7 +18,6 @@ import {
   resolveTags,
   type SetOptions,
 } from './options.ts';
-import { raceTimeout, TIMEOUT } from './race-timeout.ts';
 import { type CacheStats, statsOf } from './stats.ts';
 import type { EntryDeps } from './store.ts';
 
@@ -132,8 +132,7 @@ export class Cache {
   /** Stores several values; L2 is written in one round trip. */
   async setMany(items: readonly SetManyItem[]): Promise<void> {
     this.#core.assertOpen();
-    if (!Array.isArray(items))
-      throw new CacheError('ERR_CACHE_INVALID_OPTION', 'setMany expects an array of { key, value }');
+    if (!Array.isArray(items)) throw invalidOption('items', 'setMany expects an array of { key, value }');
     const writes = items.map((item, i) => {
       const key = this.#key(item.key);
       const entry = resolveEntry(item, this.#entry, items.length > 1 ? `items[${i}].` : '');
@@ -162,8 +161,7 @@ export class Cache {
           return Promise.resolve(entry.value as T);
         }
       }
-      if (typeof factory !== 'function')
-        throw new CacheError('ERR_CACHE_INVALID_OPTION', 'getOrSet needs a factory function');
+      if (typeof factory !== 'function') throw invalidOption('factory', 'getOrSet needs a factory function');
       return this.#getOrSetSlow(key, k, factory, options);
     } catch (error) {
       return Promise.reject(error);
@@ -226,7 +224,7 @@ export class Cache {
   /** Listens for `degraded`/`recovered`; returns a function that stops listening. */
   on<E extends keyof CacheEvents>(event: E, listener: (event: CacheEvents[E]) => void): () => void {
     if (event !== 'degraded' && event !== 'recovered') {
-      throw new CacheError('ERR_CACHE_INVALID_OPTION', `Unknown cache event "${String(event)}"`);
+      throw invalidOption('event', `unknown cache event "${String(event)}"`);
     }
     return this.#core.on(event, listener);
   }
@@ -298,13 +296,13 @@ export class Cache {
     const refresh = this.#flight(key, k, factory, call, found.value as T);
     const guarded = refresh.catch((error: unknown) => {
       core.backoff.set(k, core.options.clock.now() + core.options.failureBackoff);
-      core.options.logger?.warn({ err: error, key }, 'cache factory failed; serving the stale value');
+      core.options.log('warn', { err: error, key }, 'cache factory failed; serving the stale value');
       return STALE;
     });
     if (call.soft === 0) return this.#served(key, found.value, 'grace') as T;
     // A hard timeout shorter than the soft one wins, and may be told to throw rather than serve stale.
     const hardFirst = call.hard !== undefined && call.hard < call.soft;
-    const outcome = await raceTimeout(guarded, hardFirst ? (call.hard as number) : call.soft);
+    const outcome = await raceTimeout(guarded, hardFirst ? (call.hard as number) : call.soft, core.options.clock);
     if (outcome === TIMEOUT) {
       if (hardFirst && !call.staleOnHardTimeout) throw this.#timeoutError(key, call.hard as number);
       return this.#served(key, found.value, hardFirst ? 'hard-timeout' : 'soft-timeout') as T;
@@ -315,7 +313,7 @@ export class Cache {
 
   async #await<T>(key: string, flight: Promise<T>, call: CallOptions): Promise<T> {
     if (call.hard === undefined) return flight;
-    const outcome = await raceTimeout(flight, call.hard);
+    const outcome = await raceTimeout(flight, call.hard, this.#core.options.clock);
     if (outcome !== TIMEOUT) return outcome as T;
     throw this.#timeoutError(key, call.hard);
   }
@@ -379,9 +377,7 @@ export class Cache {
         key,
         stale,
         setTtl: (value) => {
-          ttl = parseDuration(value, 'ctx.setTtl');
-          if (ttl <= 0)
-            throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "ctx.setTtl": must be more than 0');
+          ttl = checks.duration(value, 'ctx.setTtl', { positive: true });
         },
         setTags: (value) => {
           tags = resolveTags(value, 'ctx.setTags');
@@ -468,8 +464,8 @@ export class Cache {
     return {
       entry: resolveEntry(options, this.#entry, ''),
       tags: resolveTags(options.tags, 'tags'),
-      soft: soft === undefined ? o.soft : parseDuration(soft, 'timeouts.soft'),
-      hard: hard === undefined ? o.hard : parseDuration(hard, 'timeouts.hard'),
+      soft: checks.duration(soft, 'timeouts.soft', { default: o.soft }),
+      hard: hard === undefined ? o.hard : checks.duration(hard, 'timeouts.hard', { positive: true }),
       staleOnHardTimeout: options.staleOnHardTimeout ?? o.staleOnHardTimeout,
       distributed: resolveDistributed(options.distributed, o.distributed, 'distributed'),
     };
@@ -486,3 +482,15 @@ interface CallOptions {
 }
 
 const STALE: unique symbol = Symbol('stale');
+
+const TIMEOUT: unique symbol = Symbol('timeout');
+/** Rejection marker of {@link raceTimeout}'s deadline; never reaches a caller. */
+const timedOut = new Error('timed out');
+
+/** `promise`, or {@link TIMEOUT} once `ms` has passed on `clock` (the kernel's one deadline mechanism). */
+function raceTimeout<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T | typeof TIMEOUT> {
+  return withDeadline(promise, ms, clock, () => timedOut).catch((error: unknown) => {
+    if (error === timedOut) return TIMEOUT;
+    throw error;
+  });
+}

@@ -1,24 +1,40 @@
-import { channel } from 'node:diagnostics_channel';
+import { defineChannels } from '../../../internal/src/index.ts';
 
 /**
- * `node:diagnostics_channel` channels of the cache. Messages are only built when a channel has
- * subscribers, so an unobserved cache pays one boolean check per event.
+ * Every `node:diagnostics_channel` channel of `@infra/cache`, named `infra:cache:<event>`. Messages are built
+ * only when a channel has subscribers, so an unobserved cache pays one boolean check per event.
+ *
+ * - `hit` `{ key, tier: 'l1' | 'l2', stale }`: a value was served.
+ * - `miss` `{ key }`: neither tier had a usable value.
+ * - `stale` `{ key, reason: 'grace' | 'soft-timeout' | 'hard-timeout' | 'factory-error' | 'backoff' }`: a stale value was served.
+ * - `factory` `{ key, durationMs, error? }`: a factory ran.
+ * - `wait` `{ key }`: a caller joined a factory call already in flight.
+ * - `bus` `{ keys?, counters? }`: a bus message from another instance was applied.
+ * - `degraded` `{ tier, error }`: L2 stopped answering; the cache now runs on L1 and factories.
+ * - `recovered` `{ tier }`: L2 answers again.
+ * - `write-failed` `{ keys, error }`: a write could not reach L2 (the value is in L1 only).
+ * - `lock` `{ event: 'acquire' | 'release' | 'lost', key, fencingToken, released? }`: a lock changed hands.
+ * - `rate-limit` `{ key, cost, result }`: a rate limiter decided a `consume`.
+ * - `rate-limit-store-error` `{ key, policy, error }`: the rate-limit store failed and `onStoreError` decided.
  */
-export const channels = {
-  /** `{ key, tier: 'l1' | 'l2', stale }`: a value was served. */
-  hit: channel('infra:cache:hit'),
-  /** `{ key }`: neither tier had a usable value. */
-  miss: channel('infra:cache:miss'),
-  /** `{ key, reason: 'grace' | 'soft-timeout' | 'hard-timeout' | 'factory-error' | 'backoff' }`: a stale value was served. */
-  stale: channel('infra:cache:stale'),
-  /** `{ key, durationMs, error? }`: a factory ran. */
-  factory: channel('infra:cache:factory'),
-  /** `{ key }`: a caller joined a factory call already in flight. */
-  wait: channel('infra:cache:wait'),
-  /** `{ keys?, counters? }`: a bus message from another instance was applied. */
-  bus: channel('infra:cache:bus'),
-  /** `{ tier, error }`: L2 stopped answering; the cache now runs on L1 and factories. */
-  degraded: channel('infra:cache:degraded'),
-  /** `{ tier }`: L2 answers again. */
-  recovered: channel('infra:cache:recovered'),
-};
+export const cacheChannels = defineChannels('cache', [
+  'hit',
+  'miss',
+  'stale',
+  'factory',
+  'wait',
+  'bus',
+  'degraded',
+  'recovered',
+  'write-failed',
+  'lock',
+  'rate-limit',
+  'rate-limit-store-error',
+]);
+
+/**
+ * The store-error channel's name before the naming sheet (`infra:cache:rate-limit:store-error`); published
+ * to as well, for one minor version, so existing subscribers keep receiving.
+ * @deprecated Subscribe to `cacheChannels['rate-limit-store-error']`.
+ */
+export const legacyStoreErrorChannel = defineChannels('cache', ['rate-limit:store-error'])['rate-limit:store-error'];

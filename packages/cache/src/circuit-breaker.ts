@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../../internal/src/index.ts';
 
 /** `closed`: calls pass. `open`: calls are refused at once. `half-open`: one probe call may pass. */
 export type CircuitState = 'closed' | 'open' | 'half-open';

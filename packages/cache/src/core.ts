@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BusMessage, BusSubscription } from './bus.ts';
-import { channels } from './diagnostics.ts';
+import { cacheChannels as channels } from './channels.ts';
 import { CacheError } from './errors.ts';
 import { counters } from './keys.ts';
 import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
@@ -97,7 +97,7 @@ export class CacheCore {
             timeout: options.l2Timeout,
             clock: options.clock,
             breaker: options.breaker,
-            logger: options.logger,
+            log: options.log,
             events: {
               degraded: (error) => this.#emit('degraded', { error }),
               recovered: () => {
@@ -192,7 +192,7 @@ export class CacheCore {
       value = this.options.serializer.deserialize(read.payload);
     } catch (error) {
       // A payload this serializer cannot read (another app's format, a serializer change) is a miss.
-      this.options.logger?.warn({ err: error, key }, 'cache could not read an L2 entry; treating it as a miss');
+      this.options.log('warn', { err: error, key }, 'cache could not read an L2 entry; treating it as a miss');
       return undefined;
     }
     const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
@@ -287,7 +287,7 @@ export class CacheCore {
         () => this.#republish(),
         (error: unknown) => {
           this.counters.busErrors++;
-          this.options.logger?.warn({ err: error }, 'cache bus publish failed; will send it again');
+          this.options.log('warn', { err: error }, 'cache bus publish failed; will send it again');
           this.#unsent.push(message);
           if (this.#unsent.length > maxUnsent) this.#unsent = [{ counters: [counters.namespace('')] }];
         },
@@ -321,13 +321,14 @@ export class CacheCore {
         this.#waiters.set(key, set);
       }
       const waiters = set;
+      const clock = this.options.clock;
       const done = (): void => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         waiters.delete(done);
         if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
         resolve();
       };
-      const timer = setTimeout(done, ms).unref();
+      const timer = clock.setTimeout(done, ms).unref();
       waiters.add(done);
     });
   }
@@ -343,7 +344,6 @@ export class CacheCore {
     this.closed = true;
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
     await Promise.allSettled([...this.#background]);
-    this.l2?.close();
     await this.#subscription?.stop();
   }
 
@@ -356,7 +356,7 @@ export class CacheCore {
       },
       error: (error) => {
         this.counters.busErrors++;
-        this.options.logger?.warn({ err: error }, 'cache bus error');
+        this.options.log('warn', { err: error }, 'cache bus error');
       },
     });
   }
@@ -380,7 +380,7 @@ export class CacheCore {
       try {
         listener(payload);
       } catch (error) {
-        this.options.logger?.error({ err: error, event }, 'cache event listener threw');
+        this.options.log('error', { err: error, event }, 'cache event listener threw');
       }
     }
   }

@@ -1,18 +1,23 @@
-import { parseDurationMs } from '../../../internal/src/duration.ts';
-import { CacheError } from './errors.ts';
-
-/** A duration: milliseconds as a number, or a string such as `'250ms'`, `'30s'`, `'5m'`, `'1h30m'` (the grammar every `@infra/*` package shares). */
-export type { Duration } from '../../../internal/src/duration.ts';
+// Names kept for one minor version after the naming sheet renamed them (see the changeset).
+import type { Logger } from '../../../internal/src/index.ts';
+import { checks } from './errors.ts';
 
 /**
- * Parses a duration into whole milliseconds. Throws `ERR_CACHE_INVALID_OPTION` naming `option` when the value
- * is not a non-negative number of milliseconds or a string of `<number><unit>` parts (ms, s, m, h, d), so a
- * typo fails at construction. It takes `unknown` because it is the check for values of any origin.
- *
- * @example parseDuration('1m30s', 'ttl') // 90_000
+ * Parses a duration option into whole milliseconds, throwing `ERR_CACHE_INVALID_OPTION` naming `option`.
+ * @deprecated Pass durations to the options that take them; they are checked at construction.
  */
 export function parseDuration(value: unknown, option: string): number {
-  const result = parseDurationMs(value);
-  if (!result.ok) throw new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${result.reason}`);
-  return Math.round(result.ms);
+  return checks.duration(value, option);
 }
+
+/**
+ * The cache's logger.
+ * @deprecated Use `Logger`.
+ */
+export interface CacheLogger extends Logger {}
+
+/**
+ * The rate limiter's logger.
+ * @deprecated Use `Logger`.
+ */
+export interface RateLimiterLogger extends Logger {}

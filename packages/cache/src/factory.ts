@@ -1,4 +1,4 @@
-import type { Duration } from './duration.ts';
+import type { Duration } from '../../../internal/src/index.ts';
 
 /** What a factory gets: the stale value, if any, and ways to shape how its result is cached. */
 export interface FactoryContext<T> {

@@ -1,18 +1,24 @@
 // cache
+
+// kernel: the shapes every @infra package shares
+export type { Clock, ClockTimer, DiagnosticsChannel, Duration, Logger } from '../../../internal/src/index.ts';
+export { isInfraError, systemClock } from '../../../internal/src/index.ts';
 export type { BusHandlers, BusMessage, BusSubscription, CacheBus } from './bus.ts';
 export { Cache, createCache, type SetManyItem } from './cache.ts';
+export { cacheChannels } from './channels.ts';
 export type { CircuitState } from './circuit-breaker.ts';
-export { type Clock, systemClock } from './clock.ts';
 export type { CacheEvents } from './core.ts';
-export { channels as cacheChannels } from './diagnostics.ts';
-export { type Duration, parseDuration } from './duration.ts';
+export { type CacheLogger, parseDuration, type RateLimiterLogger } from './deprecated.ts';
 export { CacheError, type CacheErrorCode } from './errors.ts';
 export type { Factory, FactoryContext } from './factory.ts';
 // lock
 export {
   type AcquireOptions,
   createLock,
+  createLocker,
   type Lock,
+  type Locker,
+  type LockerOptions,
   type LockHandle,
   type LockOptions,
   type LockRetryOptions,
@@ -22,7 +28,6 @@ export { type MemoryLockStore, memoryLockStore } from './lock/memory-store.ts';
 export type { LockStore } from './lock/store.ts';
 export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory-store.ts';
 export type {
-  CacheLogger,
   CacheOptions,
   DistributedOptions,
   EntryOptions,
@@ -41,7 +46,6 @@ export {
   type ConsumeOptions,
   createRateLimiter,
   type RateLimiter,
-  type RateLimiterLogger,
   type RateLimiterOptions,
   type RateLimiterStats,
   type StoreErrorPolicy,

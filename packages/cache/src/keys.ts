@@ -1,4 +1,4 @@
-import { CacheError } from './errors.ts';
+import { CacheError, invalidOption } from './errors.ts';
 
 /** Keys starting with this are the cache's own bookkeeping in L2 (counters, leases). */
 export const RESERVED_PREFIX = '__cache:';
@@ -23,10 +23,7 @@ export function checkKey(key: unknown): string {
 /** Checks a namespace name: letters, digits, `_`, `.`, `-` (no `:`, which separates namespace levels). */
 export function checkNamespace(name: unknown, option = 'namespace'): string {
   if (typeof name !== 'string' || !namespacePattern.test(name)) {
-    throw new CacheError(
-      'ERR_CACHE_INVALID_OPTION',
-      `Invalid option "${option}": must be 1-128 letters, digits, "_", "." or "-", got ${describe(name)}`,
-    );
+    throw invalidOption(option, `must be 1-128 letters, digits, "_", "." or "-", got ${describe(name)}`);
   }
   return name;
 }
@@ -34,10 +31,7 @@ export function checkNamespace(name: unknown, option = 'namespace'): string {
 /** Checks a tag list: an array of non-empty strings. */
 export function checkTags(tags: unknown, option = 'tags'): readonly string[] {
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag.length === 0)) {
-    throw new CacheError(
-      'ERR_CACHE_INVALID_OPTION',
-      `Invalid option "${option}": must be an array of non-empty strings`,
-    );
+    throw invalidOption(option, 'must be an array of non-empty strings');
   }
   return tags as readonly string[];
 }

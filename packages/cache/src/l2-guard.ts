@@ -1,20 +1,12 @@
+import type { Clock, Log } from '../../../internal/src/index.ts';
+import { DeadlineQueue } from '../../../internal/src/index.ts';
+import { cacheChannels as channels } from './channels.ts';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
-import type { Clock } from './clock.ts';
-import { channels } from './diagnostics.ts';
 import { CacheError } from './errors.ts';
-import type { CacheLogger } from './options.ts';
 import type { L2Store } from './store.ts';
 
 /** What a guarded L2 call returns when L2 could not answer (error, timeout or open circuit). */
 export const UNAVAILABLE: unique symbol = Symbol('l2-unavailable');
-
-/** An L2 call waiting for its answer or its deadline. */
-interface InFlight {
-  deadline: number;
-  settled: boolean;
-  fail(error: unknown): void;
-  timeout(): void;
-}
 
 /** Events the guard reports about L2's health. */
 export interface HealthEvents {
@@ -35,16 +27,14 @@ export class L2Guard {
   readonly store: L2Store;
   readonly #timeout: number;
   readonly #breaker: CircuitBreaker;
-  readonly #logger: CacheLogger | undefined;
+  readonly #log: Log;
   readonly #events: HealthEvents;
   #pending: (() => Promise<unknown>)[] = [];
   #overflowed = false;
   #lastError: unknown;
   #replaying = false;
-  readonly #inFlight = new Set<InFlight>();
-  #sweep: NodeJS.Timeout | undefined;
-  /** Sweep period: a call fails between `timeout` and `timeout + tick` ms after it started. */
-  readonly #tick: number;
+  /** One timer for every call in flight: they all share the timeout (see the kernel's DeadlineQueue). */
+  readonly #deadlines: DeadlineQueue;
   readonly counts = { errors: 0, timeouts: 0, skipped: 0 };
 
   constructor(options: {
@@ -52,13 +42,13 @@ export class L2Guard {
     timeout: number;
     clock: Clock;
     breaker: { threshold: number; openFor: number };
-    logger: CacheLogger | undefined;
+    log: Log;
     events: HealthEvents;
   }) {
     this.store = options.store;
     this.#timeout = options.timeout;
-    this.#tick = Math.min(100, Math.max(5, Math.round(options.timeout / 10)));
-    this.#logger = options.logger;
+    this.#deadlines = new DeadlineQueue(options.timeout, options.clock);
+    this.#log = options.log;
     this.#events = options.events;
     this.#breaker = new CircuitBreaker({
       ...options.breaker,
@@ -82,61 +72,34 @@ export class L2Guard {
       this.counts.skipped++;
       return Promise.resolve(UNAVAILABLE);
     }
-    // A hand-rolled race against a deadline swept by one shared interval: no timer per call and no
-    // Promise.race allocation, since this sits on every Redis hit.
-    return new Promise((resolve) => {
-      const call_: InFlight = {
-        deadline: performance.now() + this.#timeout,
-        settled: false,
-        fail: (error) => {
-          if (call_.settled) return;
-          call_.settled = true;
-          this.#inFlight.delete(call_);
-          this.counts.errors++;
-          this.#lastError = error;
-          this.#logger?.warn({ err: error, operation, tier: this.store.kind }, 'cache L2 call failed');
-          this.#breaker.failure();
-          resolve(UNAVAILABLE);
-        },
-        timeout: () => {
-          this.counts.timeouts++;
-          call_.fail(
-            new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `L2 ${operation} timed out after ${this.#timeout} ms`),
-          );
-        },
-      };
-      this.#inFlight.add(call_);
-      this.#sweep ??= setInterval(() => this.#expire(), this.#tick).unref();
-      let pending: Promise<T>;
-      try {
-        pending = call(this.store);
-      } catch (error) {
-        call_.fail(error);
-        return;
-      }
-      pending.then((result) => {
-        if (call_.settled) return;
-        call_.settled = true;
-        this.#inFlight.delete(call_);
-        this.#breaker.success();
-        resolve(result);
-      }, call_.fail);
-    });
-  }
-
-  /** Stops the sweep interval now if nothing is in flight (otherwise it stops after the last call settles). */
-  close(): void {
-    this.#expire();
-  }
-
-  /** Fails the calls past their deadline; stops the interval when nothing is in flight. */
-  #expire(): void {
-    const now = performance.now();
-    for (const call of this.#inFlight) if (call.deadline <= now) call.timeout();
-    if (this.#inFlight.size === 0 && this.#sweep !== undefined) {
-      clearInterval(this.#sweep);
-      this.#sweep = undefined;
+    let pending: Promise<T>;
+    try {
+      pending = call(this.store);
+    } catch (error) {
+      pending = Promise.reject(error);
     }
+    return this.#deadlines
+      .run(pending, () => this.#timedOut(operation))
+      .then(
+        (result) => {
+          this.#breaker.success();
+          return result;
+        },
+        (error: unknown) => this.#failed(operation, error),
+      );
+  }
+
+  #timedOut(operation: string): CacheError {
+    this.counts.timeouts++;
+    return new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `L2 ${operation} timed out after ${this.#timeout} ms`);
+  }
+
+  #failed(operation: string, error: unknown): typeof UNAVAILABLE {
+    this.counts.errors++;
+    this.#lastError = error;
+    this.#log('warn', { err: error, operation, tier: this.store.kind }, 'cache L2 call failed');
+    this.#breaker.failure();
+    return UNAVAILABLE;
   }
 
   /**
@@ -160,7 +123,8 @@ export class L2Guard {
     if (this.#pending.length >= maxPending) {
       this.#overflowed = true;
       this.#pending = [overflow];
-      this.#logger?.warn(
+      this.#log(
+        'warn',
         { pending: maxPending },
         'cache L2 invalidation backlog overflowed; L2 will be cleared on recovery',
       );
@@ -176,12 +140,12 @@ export class L2Guard {
 
   #onChange(state: CircuitState, previous: CircuitState): void {
     if (previous === 'closed' && state === 'open') {
-      this.#logger?.error({ err: this.#lastError, tier: this.store.kind }, 'cache L2 unavailable: degraded to L1');
+      this.#log('error', { err: this.#lastError, tier: this.store.kind }, 'cache L2 unavailable: degraded to L1');
       if (channels.degraded.hasSubscribers)
         channels.degraded.publish({ tier: this.store.kind, error: this.#lastError });
       this.#events.degraded(this.#lastError);
     } else if (state === 'closed') {
-      this.#logger?.warn({ tier: this.store.kind }, 'cache L2 recovered');
+      this.#log('warn', { tier: this.store.kind }, 'cache L2 recovered');
       if (channels.recovered.hasSubscribers) channels.recovered.publish({ tier: this.store.kind });
       this.#events.recovered();
       void this.#replay();

@@ -1,4 +1,4 @@
-import { CacheError } from './errors.ts';
+import { checks } from './errors.ts';
 import type { EntryDeps, L1Entry, L1Store } from './store.ts';
 
 /** Options of {@link memoryStore}. */
@@ -55,13 +55,13 @@ class MemoryStore implements L1Store {
   #bytes = 0;
 
   constructor(options: MemoryStoreOptions) {
-    this.#maxItems = positiveInteger(options.maxItems ?? 10_000, 'maxItems');
-    this.#maxBytes = options.maxBytes === undefined ? undefined : positiveInteger(options.maxBytes, 'maxBytes');
-    if (options.sizeOf !== undefined && typeof options.sizeOf !== 'function') {
-      throw invalid('sizeOf', 'must be a function');
-    }
-    this.#sizeOf = options.sizeOf ?? estimateSize;
-    this.#clone = options.clone ?? false;
+    this.#maxItems = checks.number(options.maxItems, 'maxItems', { default: 10_000, min: 1, integer: true });
+    this.#maxBytes =
+      options.maxBytes === undefined
+        ? undefined
+        : checks.number(options.maxBytes, 'maxBytes', { min: 1, integer: true });
+    this.#sizeOf = checks.optionalFunction<(value: unknown) => number>(options.sizeOf, 'sizeOf') ?? estimateSize;
+    this.#clone = checks.boolean(options.clone, 'clone', false);
   }
 
   get(key: string, now: number): L1Entry | undefined {
@@ -103,13 +103,6 @@ class MemoryStore implements L1Store {
     const slot = this.#entries.get(key);
     if (slot === undefined) return false;
     this.#drop(key, slot);
-    return true;
-  }
-
-  expire(key: string, now: number): boolean {
-    const slot = this.#entries.get(key);
-    if (slot === undefined) return false;
-    slot.entry.freshUntil = Math.min(slot.entry.freshUntil, now);
     return true;
   }
 
@@ -186,13 +179,4 @@ export function estimateSize(value: unknown): number {
     }
   };
   return visit(value, 0);
-}
-
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw invalid(option, `must be a positive integer, got ${String(value)}`);
-  return value;
-}
-
-function invalid(option: string, message: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${message}`);
 }

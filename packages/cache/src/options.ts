@@ -1,17 +1,11 @@
+import type { Clock, Duration, Log, Logger } from '../../../internal/src/index.ts';
+import { clockOption, loggerOption } from '../../../internal/src/index.ts';
 import type { CacheBus } from './bus.ts';
-import { type Clock, systemClock } from './clock.ts';
-import { type Duration, parseDuration } from './duration.ts';
-import { CacheError } from './errors.ts';
+import { checks, invalidOption } from './errors.ts';
 import { checkNamespace, checkTags } from './keys.ts';
 import { memoryStore } from './memory-store.ts';
 import { defaultSerializer, type Serializer } from './serializer.ts';
 import type { L1Store, L2Store } from './store.ts';
-
-/** A pino-shaped logger; pino, bunyan-like and console-like adapters fit. */
-export interface CacheLogger {
-  warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
-}
 
 /** Factory time limits. */
 export interface FactoryTimeouts {
@@ -135,7 +129,7 @@ export interface CacheOptions extends EntryOptions {
   serializer?: Serializer;
   /** Root namespace: every key lives under `<namespace>:`. @default undefined (no namespace) */
   namespace?: string;
-  /** Time source for entry freshness and the circuit breaker. @default systemClock */
+  /** Time source for entry freshness, the circuit breaker and every timeout. @default systemClock */
   clock?: Clock;
   /**
    * Circuit breaker around L2.
@@ -149,8 +143,8 @@ export interface CacheOptions extends EntryOptions {
   };
   /** Distributed single-flight for every `getOrSet` (needs an L2); per-call `distributed` overrides it. @default false */
   distributed?: boolean | DistributedOptions;
-  /** Receives warnings (L2 and bus failures) and errors. @default none */
-  logger?: CacheLogger;
+  /** Receives warnings (L2 and bus failures, writes that missed L2) and errors; pino-shaped. @default none */
+  logger?: Logger;
 }
 
 /** Entry options with durations parsed, as the cache uses them. */
@@ -182,43 +176,45 @@ export interface ResolvedOptions {
   clock: Clock;
   breaker: { threshold: number; openFor: number };
   distributed: ResolvedDistributed | undefined;
-  logger: CacheLogger | undefined;
+  log: Log;
 }
 
 /** Checks every option of `createCache` at once, naming the first bad one. */
 export function resolveOptions(options: CacheOptions): ResolvedOptions {
-  if (options === null || typeof options !== 'object') throw invalid('options', 'must be an object');
+  if (options === null || typeof options !== 'object') throw invalidOption('options', 'must be an object');
   const l1 = options.l1 === false ? undefined : (options.l1 ?? memoryStore());
   if (l1 !== undefined) requireMethods(l1, 'l1', ['get', 'set', 'delete', 'bump', 'clear']);
   if (options.l2 !== undefined) requireMethods(options.l2, 'l2', ['getMany', 'setMany', 'delete', 'bump']);
   if (options.bus !== undefined) requireMethods(options.bus, 'bus', ['subscribe', 'publish']);
   if (l1 === undefined && options.l2 === undefined)
-    throw invalid('l1', 'is false and no l2 is given: the cache needs a tier');
-  if (options.bus !== undefined && l1 === undefined) throw invalid('bus', 'only invalidates L1, and l1 is false');
+    throw invalidOption('l1', 'is false and no l2 is given: the cache needs a tier');
+  if (options.bus !== undefined && l1 === undefined) throw invalidOption('bus', 'only invalidates L1, and l1 is false');
   if (options.serializer !== undefined) requireMethods(options.serializer, 'serializer', ['serialize', 'deserialize']);
-  const clock = options.clock ?? systemClock;
-  if (typeof clock.now !== 'function') throw invalid('clock', 'must have a now() method');
-  const threshold = options.circuitBreaker?.threshold ?? 3;
-  if (!Number.isInteger(threshold) || threshold < 1)
-    throw invalid('circuitBreaker.threshold', 'must be a positive integer');
-  const l2Timeout = parseDuration(options.timeouts?.l2 ?? 1000, 'timeouts.l2');
-  if (l2Timeout <= 0) throw invalid('timeouts.l2', 'must be more than 0');
+  const threshold = checks.number(options.circuitBreaker?.threshold, 'circuitBreaker.threshold', {
+    default: 3,
+    min: 1,
+    integer: true,
+  });
+  const l2Timeout = checks.duration(options.timeouts?.l2, 'timeouts.l2', { default: 1000, positive: true });
   return {
     entry: resolveEntry(options, { ttl: 300_000, grace: 0, jitter: 0 }, ''),
     l1,
     l2: options.l2,
     bus: options.bus,
-    soft: parseDuration(options.timeouts?.soft ?? 0, 'timeouts.soft'),
-    hard: options.timeouts?.hard === undefined ? undefined : positive(options.timeouts.hard, 'timeouts.hard'),
+    soft: checks.duration(options.timeouts?.soft, 'timeouts.soft', { default: 0 }),
+    hard: checks.optionalDuration(options.timeouts?.hard, 'timeouts.hard', { positive: true }),
     l2Timeout,
-    staleOnHardTimeout: bool(options.staleOnHardTimeout ?? true, 'staleOnHardTimeout'),
-    failureBackoff: parseDuration(options.failureBackoff ?? '5s', 'failureBackoff'),
+    staleOnHardTimeout: checks.boolean(options.staleOnHardTimeout, 'staleOnHardTimeout', true),
+    failureBackoff: checks.duration(options.failureBackoff, 'failureBackoff', { default: 5000 }),
     serializer: options.serializer ?? defaultSerializer,
     namespacePath: options.namespace === undefined ? '' : `${checkNamespace(options.namespace)}:`,
-    clock,
-    breaker: { threshold, openFor: parseDuration(options.circuitBreaker?.openFor ?? '2s', 'circuitBreaker.openFor') },
+    clock: clockOption(options.clock, invalidOption),
+    breaker: {
+      threshold,
+      openFor: checks.duration(options.circuitBreaker?.openFor, 'circuitBreaker.openFor', { default: 2000 }),
+    },
     distributed: resolveDistributed(options.distributed, undefined, 'distributed'),
-    logger: options.logger,
+    log: loggerOption(options.logger, invalidOption),
   };
 }
 
@@ -230,13 +226,10 @@ export function resolveEntry(
 ): ResolvedEntryOptions {
   if (options === undefined) return base;
   if (options.ttl === undefined && options.grace === undefined && options.jitter === undefined) return base;
-  const jitter = options.jitter ?? base.jitter;
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
-    throw invalid(`${where}jitter`, 'must be between 0 and 1');
   return {
-    ttl: options.ttl === undefined ? base.ttl : positive(options.ttl, `${where}ttl`),
-    grace: options.grace === undefined ? base.grace : parseDuration(options.grace, `${where}grace`),
-    jitter,
+    ttl: checks.duration(options.ttl, `${where}ttl`, { default: base.ttl, positive: true }),
+    grace: checks.duration(options.grace, `${where}grace`, { default: base.grace }),
+    jitter: checks.number(options.jitter, `${where}jitter`, { default: base.jitter, min: 0, max: 1 }),
   };
 }
 
@@ -249,9 +242,10 @@ export function resolveDistributed(
   if (value === undefined) return base;
   if (value === false) return undefined;
   if (value === true) return base ?? { leaseTtl: 10_000, wait: 10_000 };
-  if (typeof value !== 'object' || value === null) throw invalid(option, 'must be a boolean or { leaseTtl, wait }');
-  const leaseTtl = positive(value.leaseTtl ?? '10s', `${option}.leaseTtl`);
-  return { leaseTtl, wait: value.wait === undefined ? leaseTtl : parseDuration(value.wait, `${option}.wait`) };
+  if (typeof value !== 'object' || value === null)
+    throw invalidOption(option, 'must be a boolean or { leaseTtl, wait }');
+  const leaseTtl = checks.duration(value.leaseTtl, `${option}.leaseTtl`, { default: 10_000, positive: true });
+  return { leaseTtl, wait: checks.duration(value.wait, `${option}.wait`, { default: leaseTtl }) };
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -264,24 +258,8 @@ export function resolveTags(tags: readonly string[] | undefined, option: string)
   return checked.length === 0 ? NO_TAGS : Object.freeze([...checked]);
 }
 
-function positive(value: Duration, option: string): number {
-  const ms = parseDuration(value, option);
-  if (ms <= 0) throw invalid(option, 'must be more than 0');
-  return ms;
-}
-
-function bool(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(option, 'must be a boolean');
-  return value;
-}
-
 function requireMethods(value: unknown, option: string, methods: readonly string[]): void {
   const missing = methods.filter((m) => typeof (value as Record<string, unknown> | null)?.[m] !== 'function');
   if (missing.length > 0)
-    throw invalid(option, `is missing ${missing.join(', ')}(); pass a store/bus from @infra/cache`);
-}
-
-/** The error every bad option throws. */
-export function invalid(option: string, message: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${message}`);
+    throw invalidOption(option, `is missing ${missing.join(', ')}(); pass a store/bus from @infra/cache`);
 }

@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { CacheError } from './errors.ts';
+import { CacheError, checks } from './errors.ts';
 
 /** Turns values into the strings L2 stores, and back. L1 never serialises. */
 export interface Serializer {
@@ -139,13 +139,11 @@ function reviver(_key: string, value: unknown): unknown {
  * @example createCache({ l2, serializer: createSerializer({ compressAbove: 16_384 }) })
  */
 export function createSerializer(options: SerializerOptions = {}): Serializer {
-  const { compressAbove, compression = 'gzip' } = options;
-  if (compressAbove !== undefined && (!Number.isInteger(compressAbove) || compressAbove < 0)) {
-    throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "compressAbove": must be a non-negative integer');
-  }
-  if (compression !== 'gzip' && compression !== 'brotli') {
-    throw new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "compression": must be 'gzip' or 'brotli'`);
-  }
+  const compressAbove =
+    options.compressAbove === undefined
+      ? undefined
+      : checks.number(options.compressAbove, 'compressAbove', { min: 0, integer: true });
+  const compression = checks.oneOf(options.compression, 'compression', ['gzip', 'brotli'], 'gzip');
   return {
     serialize(value) {
       let text: string;

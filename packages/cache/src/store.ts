@@ -38,8 +38,6 @@ export interface L1Store {
   set(key: string, entry: L1Entry, deps: EntryDeps): void;
   /** Removes `key`; true when it was present. */
   delete(key: string): boolean;
-  /** Marks `key` stale now (kept for its grace period); true when it was present. */
-  expire(key: string, now: number): boolean;
   /** Increments each counter, invalidating every entry that depends on it. */
   bump(counters: readonly string[]): void;
   /** Drops every entry (counters are kept). */

@@ -1,18 +1,9 @@
 /** Shared test helpers for the cache tests (not a test file itself). */
-import type { Clock } from '../src/index.ts';
+import { createTestClock, type TestClock } from '../../../internal/src/test-clock.ts';
 
-/** A clock the test moves by hand. */
-export function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void; set(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-    set: (ms) => {
-      now = ms;
-    },
-  };
+/** The repo's one test clock, started at a fixed time. */
+export function fakeClock(start = 1_700_000_000_000): TestClock {
+  return createTestClock(start);
 }
 
 /** A promise with its resolve/reject exposed. */

@@ -1,22 +1,25 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CacheError, createLock, type LockHandle, type LockStore, memoryLockStore } from '../src/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
+import {
+  CacheError,
+  createLock,
+  createLocker,
+  type Lock,
+  type LockHandle,
+  type LockStore,
+  memoryLockStore,
+} from '../src/index.ts';
 
 const T0 = 1_700_006_400_000;
 
 function manualClock(start = T0) {
-  let now = start;
-  return {
-    now: () => now,
-    set(at: number) {
-      now = at;
-    },
-  };
+  return createTestClock(start);
 }
 
-describe('createLock over the memory store', () => {
+describe('createLocker over the memory store', () => {
   it('hands out random tokens and fencing tokens that grow with every acquisition', async () => {
-    const locks = createLock({ ttl: 1000 });
+    const locks = createLocker({ ttl: 1000 });
     const first = await locks.tryAcquire('job');
     expect(first).not.toBeNull();
     expect(first?.token).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -29,13 +32,13 @@ describe('createLock over the memory store', () => {
 
   it("a lease expires by itself; the stale holder can neither release nor extend the new holder's lease", async () => {
     const clock = manualClock();
-    const locks = createLock({ clock, ttl: 1000 });
-    const stale = (await locks.tryAcquire('job')) as LockHandle;
+    const locks = createLocker({ clock, ttl: 1000 });
+    const stale = (await locks.tryAcquire('job')) as Lock;
     expect(stale.expiresAt).toBe(T0 + 1000);
     clock.set(T0 + 999);
     expect(await locks.tryAcquire('job')).toBeNull();
     clock.set(T0 + 1000);
-    const fresh = (await locks.tryAcquire('job')) as LockHandle;
+    const fresh = (await locks.tryAcquire('job')) as Lock;
     expect(fresh).not.toBeNull();
     expect(await stale.release()).toBe(false);
     await expect(stale.extend()).rejects.toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
@@ -45,8 +48,8 @@ describe('createLock over the memory store', () => {
 
   it('extend moves the end of the lease to ttl from now', async () => {
     const clock = manualClock();
-    const locks = createLock({ clock, ttl: 1000 });
-    const lease = (await locks.tryAcquire('job')) as LockHandle;
+    const locks = createLocker({ clock, ttl: 1000 });
+    const lease = (await locks.tryAcquire('job')) as Lock;
     clock.set(T0 + 600);
     await lease.extend();
     expect(lease.expiresAt).toBe(T0 + 1600);
@@ -57,27 +60,50 @@ describe('createLock over the memory store', () => {
   });
 
   it('acquire retries, then fails with ERR_CACHE_LOCK_NOT_ACQUIRED (409)', async () => {
-    const locks = createLock({ ttl: 60_000 });
+    const clock = manualClock();
+    const locks = createLocker({ clock, ttl: 60_000 });
     await locks.acquire('job');
-    const error = await locks.acquire('job', { retry: { attempts: 3, delay: 1, jitter: 0 } }).catch((e) => e);
+    const pending = locks.acquire('job', { retry: { attempts: 3, delay: 100, jitter: 0 } }).catch((e) => e);
+    await clock.advanceAsync(200);
+    const error = await pending;
     expect(error).toBeInstanceOf(CacheError);
     expect(error).toMatchObject({ code: 'ERR_CACHE_LOCK_NOT_ACQUIRED', status: 409 });
     expect(error.message).toContain('3 tries');
   });
 
   it('acquire gets the lock once the holder releases it', async () => {
-    const locks = createLock({ ttl: 60_000 });
+    const clock = manualClock();
+    const locks = createLocker({ clock, ttl: 60_000 });
     const holder = await locks.acquire('job');
-    setTimeout(() => void holder.release(), 20);
-    const next = await locks.acquire('job', { retry: { attempts: 100, delay: 5, jitter: 5 } });
-    expect(next.fencingToken).toBe(holder.fencingToken + 1);
+    let next: Lock | undefined;
+    const waiting = locks.acquire('job', { retry: { attempts: 100, delay: 5, jitter: 0 } }).then((lock) => {
+      next = lock;
+    });
+    await clock.advanceAsync(20);
+    expect(next).toBeUndefined();
+    await holder.release();
+    await clock.advanceAsync(5);
+    await waiting;
+    expect(next?.fencingToken).toBe(holder.fencingToken + 1);
+  });
+
+  it('waits between tries on the injected clock, never on real timers', async () => {
+    const clock = manualClock();
+    const locks = createLocker({ clock, ttl: '1d' });
+    await locks.acquire('job');
+    const outcome = locks.acquire('job', { retry: { attempts: 2, delay: '1h', jitter: 0 } }).catch((e) => e);
+    await clock.advanceAsync(3_600_000);
+    expect(await outcome).toMatchObject({ code: 'ERR_CACHE_LOCK_NOT_ACQUIRED' });
   });
 
   it("acquire stops waiting when its signal aborts, with the signal's reason", async () => {
-    const locks = createLock({ ttl: 60_000 });
+    const locks = createLocker({ clock: manualClock(), ttl: 60_000 });
     await locks.acquire('job');
     const reason = new Error('request cancelled');
-    const waiting = locks.acquire('job', { signal: AbortSignal.timeout(10_000), retry: { attempts: 1000, delay: 10 } });
+    const waiting = locks.acquire('job', {
+      signal: new AbortController().signal,
+      retry: { attempts: 1000, delay: 10 },
+    });
     const controller = new AbortController();
     const aborted = locks.acquire('job', { signal: controller.signal, retry: { attempts: 1000, delay: 10 } });
     controller.abort(reason);
@@ -87,13 +113,29 @@ describe('createLock over the memory store', () => {
   });
 
   it('await using releases at the end of the block', async () => {
-    const locks = createLock();
+    const locks = createLocker();
     {
       await using lease = await locks.acquire('job');
       expect(lease.key).toBe('job');
       expect(await locks.tryAcquire('job')).toBeNull();
     }
     expect(await locks.tryAcquire('job')).not.toBeNull();
+  });
+
+  it('await using a locker closes it: later calls reject with ERR_CACHE_CLOSED', async () => {
+    let escaped: ReturnType<typeof createLocker> | undefined;
+    {
+      await using locker = createLocker();
+      escaped = locker;
+    }
+    await expect(escaped.tryAcquire('job')).rejects.toMatchObject({ code: 'ERR_CACHE_CLOSED' });
+    await escaped.close();
+  });
+
+  it('keeps the old names as aliases: createLock is createLocker, LockHandle is Lock', async () => {
+    expect(createLock).toBe(createLocker);
+    const lock: LockHandle | null = await createLock().tryAcquire('job');
+    expect(lock?.key).toBe('job');
   });
 
   it.each([
@@ -104,7 +146,7 @@ describe('createLock over the memory store', () => {
     [{ maxExtensions: -1 }, 'maxExtensions'],
     [{ store: {} }, 'store'],
   ])('rejects %j naming %s', (options, option) => {
-    const create = () => createLock(options as unknown as Parameters<typeof createLock>[0]);
+    const create = () => createLocker(options as unknown as Parameters<typeof createLock>[0]);
     expect(create).toThrow(CacheError);
     expect(create).toThrow(`"${option}"`);
   });
@@ -112,7 +154,7 @@ describe('createLock over the memory store', () => {
   it('sweeps leases nobody released as the map grows', async () => {
     const clock = manualClock();
     const store = memoryLockStore();
-    const locks = createLock({ clock, store, ttl: 1000 });
+    const locks = createLocker({ clock, store, ttl: 1000 });
     for (let i = 0; i < 1023; i++) await locks.tryAcquire(`abandoned-${i}`);
     expect(store.size).toBe(1023);
     clock.set(T0 + 1000);
@@ -126,8 +168,8 @@ describe('createLock over the memory store', () => {
     subscribe('infra:cache:lock', listener);
     try {
       const clock = manualClock();
-      const locks = createLock({ clock, ttl: 1000 });
-      const lease = (await locks.tryAcquire('job')) as LockHandle;
+      const locks = createLocker({ clock, ttl: 1000 });
+      const lease = (await locks.tryAcquire('job')) as Lock;
       await lease.release();
       await expect(lease.extend()).rejects.toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
     } finally {
@@ -141,18 +183,15 @@ describe('createLock over the memory store', () => {
   });
 
   it('rejects an empty key', async () => {
-    await expect(createLock().tryAcquire('')).rejects.toMatchObject({ code: 'ERR_CACHE_INVALID_KEY' });
+    await expect(createLocker().tryAcquire('')).rejects.toMatchObject({ code: 'ERR_CACHE_INVALID_KEY' });
   });
 });
 
 describe('withLock', () => {
+  let clock = manualClock();
   beforeEach(() => {
-    vi.useFakeTimers({ now: T0 });
+    clock = manualClock();
   });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-  const clock = { now: () => Date.now() };
 
   function deferred<T>() {
     let resolve!: (value: T) => void;
@@ -163,18 +202,18 @@ describe('withLock', () => {
   }
 
   it('extends the lease from now every ttl / 2 while the work runs, then releases', async () => {
-    const locks = createLock({ clock, ttl: 1000 });
+    const locks = createLocker({ clock, ttl: 1000 });
     const work = deferred<string>();
-    let lease: LockHandle | undefined;
+    let lease: Lock | undefined;
     const running = locks.withLock('job', (_signal, held) => {
       lease = held;
       return work.promise;
     });
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.advanceAsync(0);
     expect(lease?.expiresAt).toBe(T0 + 1000);
-    await vi.advanceTimersByTimeAsync(500);
+    await clock.advanceAsync(500);
     expect(lease?.expiresAt).toBe(T0 + 1500);
-    await vi.advanceTimersByTimeAsync(2500);
+    await clock.advanceAsync(2500);
     expect(lease?.expiresAt).toBe(T0 + 4000);
     expect(await locks.tryAcquire('job')).toBeNull();
     work.resolve('done');
@@ -183,7 +222,7 @@ describe('withLock', () => {
   });
 
   it('stops after maxExtensions: the lease runs out, the signal aborts and withLock rejects', async () => {
-    const locks = createLock({ clock, ttl: 1000 });
+    const locks = createLocker({ clock, ttl: 1000 });
     const work = deferred<string>();
     let signal: AbortSignal | undefined;
     const running = locks.withLock(
@@ -195,9 +234,9 @@ describe('withLock', () => {
       { maxExtensions: 2 },
     );
     const outcome = running.catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(1999);
+    await clock.advanceAsync(1999);
     expect(signal?.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.advanceAsync(1);
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
     expect(await locks.tryAcquire('job')).not.toBeNull();
@@ -209,7 +248,7 @@ describe('withLock', () => {
   it('aborts at once when an extension finds the lease taken over', async () => {
     const inner = memoryLockStore();
     const store: LockStore = { ...inner, extend: async () => false };
-    const locks = createLock({ clock, store, ttl: 1000 });
+    const locks = createLocker({ clock, store, ttl: 1000 });
     const work = deferred<void>();
     let signal: AbortSignal | undefined;
     const outcome = locks
@@ -218,7 +257,7 @@ describe('withLock', () => {
         return work.promise;
       })
       .catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(500);
+    await clock.advanceAsync(500);
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason.message).toContain('expired or been taken over');
     work.resolve();
@@ -235,14 +274,14 @@ describe('withLock', () => {
         return inner.extend(...args);
       },
     };
-    const locks = createLock({ clock, store, ttl: 1000 });
+    const locks = createLocker({ clock, store, ttl: 1000 });
     const work = deferred<string>();
     let signal: AbortSignal | undefined;
     const running = locks.withLock('job', (s) => {
       signal = s;
       return work.promise;
     });
-    await vi.advanceTimersByTimeAsync(3000);
+    await clock.advanceAsync(3000);
     expect(signal?.aborted).toBe(false);
     work.resolve('ok');
     await expect(running).resolves.toBe('ok');
@@ -258,7 +297,7 @@ describe('withLock', () => {
           answer = resolve;
         }),
     };
-    const locks = createLock({ clock, store, ttl: 1000 });
+    const locks = createLocker({ clock, store, ttl: 1000 });
     const work = deferred<void>();
     let signal: AbortSignal | undefined;
     const outcome = locks
@@ -267,19 +306,19 @@ describe('withLock', () => {
         return work.promise;
       })
       .catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(999);
+    await clock.advanceAsync(999);
     expect(signal?.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.advanceAsync(1);
     expect(signal?.reason.message).toContain('expired before it could be extended');
     answer?.(true);
-    await vi.advanceTimersByTimeAsync(0);
-    expect(vi.getTimerCount()).toBe(0);
+    await clock.advanceAsync(0);
+    expect(clock.pending()).toBe(0);
     work.resolve();
     expect(await outcome).toMatchObject({ code: 'ERR_CACHE_LOCK_LOST' });
   });
 
   it("releases when the work throws, and rejects with the work's error", async () => {
-    const locks = createLock({ clock, ttl: 1000 });
+    const locks = createLocker({ clock, ttl: 1000 });
     const failure = new Error('work failed');
     await expect(
       locks.withLock('job', () => {
@@ -290,7 +329,7 @@ describe('withLock', () => {
   });
 
   it('close() aborts the signal of running work', async () => {
-    const locks = createLock({ clock, ttl: 1000 });
+    const locks = createLocker({ clock, ttl: 1000 });
     const work = deferred<void>();
     let signal: AbortSignal | undefined;
     const outcome = locks
@@ -299,7 +338,7 @@ describe('withLock', () => {
         return work.promise;
       })
       .catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.advanceAsync(0);
     await locks.close();
     expect(signal?.reason).toMatchObject({ code: 'ERR_CACHE_CLOSED' });
     work.resolve();

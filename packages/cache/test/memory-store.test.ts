@@ -71,12 +71,10 @@ describe('memoryStore', () => {
     expect(cloning.get('k', 0)?.value).toEqual({ n: 1 });
   });
 
-  it('expire() keeps the entry as stale; delete() and clear() remove', () => {
+  it('delete() and clear() remove', () => {
     const store = memoryStore();
     store.set('a', entry(1), none);
     store.set('b', entry(2), none);
-    expect(store.expire('a', 5)).toBe(true);
-    expect(store.get('a', 6)?.freshUntil).toBe(5);
     expect(store.delete('a')).toBe(true);
     expect(store.delete('a')).toBe(false);
     store.clear();

@@ -4,19 +4,15 @@
  * `time: 'client'`, so the test drives the clock) in `rate-limit-redis.integration.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
+import { createTestClock, type TestClock } from '../../../internal/src/test-clock.ts';
 import { createRateLimiter, type RateLimitRule, type RateLimitStore } from '../src/index.ts';
 
 /** A day boundary, so every window used below starts exactly at T0. */
 export const T0 = 1_700_006_400_000;
 
-export function manualClock(start = T0) {
-  let now = start;
-  return {
-    now: () => now,
-    set(at: number) {
-      now = at;
-    },
-  };
+/** The repo's test clock, at {@link T0}. */
+export function manualClock(start = T0): TestClock {
+  return createTestClock(start);
 }
 
 export function rateLimitConformance(name: string, makeStore: () => RateLimitStore, prefix = 'rl:'): void {

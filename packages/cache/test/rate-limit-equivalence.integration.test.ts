@@ -6,6 +6,7 @@
 import { redis } from '@infra/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
 import { createRateLimiter, memoryRateLimitStore } from '../src/index.ts';
 import { redisRateLimitStore } from '../src/redis/index.ts';
 import { ruleArbitrary } from './rate-limit-arbitraries.ts';
@@ -35,8 +36,7 @@ describe('memory store ≡ Redis script', () => {
         fc.array(step, { minLength: 1, maxLength: 25 }),
         async (limits, block, steps) => {
           const maxCost = Math.min(...limits.map((l) => (l.algorithm === 'gcra' ? (l.burst ?? l.limit) : l.limit)));
-          let now = T0 + 123;
-          const clock = { now: () => now };
+          const clock = createTestClock(T0 + 123);
           const prefix = `${r.prefix}eq${++run}:`;
           let memory: ReturnType<typeof createRateLimiter>;
           let onRedis: ReturnType<typeof createRateLimiter>;
@@ -51,7 +51,7 @@ describe('memory store ≡ Redis script', () => {
             return; // a rule set the validation refuses (same names): nothing to compare
           }
           for (const { advance, cost, peek, burst } of steps) {
-            now += advance;
+            clock.advance(advance);
             const c = Math.min(cost, maxCost);
             const call = (limiter: typeof memory) =>
               peek ? limiter.peek('k', { cost: c }) : limiter.consume('k', { cost: c });

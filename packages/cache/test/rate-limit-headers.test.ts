@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
 import { createRateLimiter, type RateLimitResult, rateLimitHeaders } from '../src/index.ts';
 
 const T0 = 1_700_006_400_000;
 
 describe('rateLimitHeaders', () => {
   it('lists every rule as a policy and its state, in the structured-field form of the IETF draft', async () => {
-    let now = T0 + 400;
+    const clock = createTestClock(T0 + 400);
     const limiter = createRateLimiter({
-      clock: { now: () => now },
+      clock,
       limits: [
         { algorithm: 'fixed-window', limit: 5, window: '1s', name: 'burst' },
         { algorithm: 'fixed-window', limit: 100, window: '1h', name: 'hourly' },
@@ -18,7 +19,7 @@ describe('rateLimitHeaders', () => {
       'RateLimit-Policy': '"burst";q=5;w=1, "hourly";q=100;w=3600',
       RateLimit: '"burst";r=3;t=1, "hourly";r=98;t=3600',
     });
-    now = T0 + 600;
+    clock.set(T0 + 600);
     await limiter.consume('ip:1', { cost: 3 });
     const rejected = await limiter.consume('ip:1');
     expect(rateLimitHeaders(rejected)).toEqual({
@@ -45,9 +46,8 @@ describe('rateLimitHeaders', () => {
   });
 
   it('shows a blocked key as having nothing left until the block ends', async () => {
-    const now = T0;
     const limiter = createRateLimiter({
-      clock: { now: () => now },
+      clock: createTestClock(T0),
       block: '15m',
       limits: { algorithm: 'fixed-window', limit: 1, window: '15m', name: 'login' },
     });

@@ -1,6 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import { CacheError, createRateLimiter, memoryRateLimitStore, type RateLimitStore } from '../src/index.ts';
+import {
+  CacheError,
+  createRateLimiter,
+  memoryRateLimitStore,
+  type RateLimitResult,
+  type RateLimitStore,
+} from '../src/index.ts';
 import { manualClock, rateLimitConformance, T0 } from './rate-limit-conformance.ts';
 
 rateLimitConformance('memory', () => memoryRateLimitStore());
@@ -68,19 +74,19 @@ describe('consume arguments', () => {
   });
 });
 
-describe('onStoreError with a failing store', () => {
-  const failing: RateLimitStore = {
-    evaluate: async () => {
-      throw new Error('connection refused');
-    },
-    reset: async () => {
-      throw new Error('connection refused');
-    },
-    block: async () => {},
-  };
-  const hanging: RateLimitStore = { ...failing, evaluate: () => new Promise(() => {}) };
-  const limits = { algorithm: 'fixed-window', limit: 2, window: 1000 } as const;
+const failing: RateLimitStore = {
+  evaluate: async () => {
+    throw new Error('connection refused');
+  },
+  reset: async () => {
+    throw new Error('connection refused');
+  },
+  block: async () => {},
+};
+const hanging: RateLimitStore = { ...failing, evaluate: () => new Promise(() => {}) };
+const limits = { algorithm: 'fixed-window', limit: 2, window: 1000 } as const;
 
+describe('onStoreError with a failing store', () => {
   it("'allow' lets the request through and says so", async () => {
     const limiter = createRateLimiter({ store: failing, limits, onStoreError: 'allow' });
     const result = await limiter.consume('k');
@@ -108,13 +114,27 @@ describe('onStoreError with a failing store', () => {
     expect(await limiter.consume('k')).toMatchObject({ allowed: true, reason: 'insurance' });
   });
 
-  it('a store that never answers is decided by the policy within storeTimeout', async () => {
-    const limiter = createRateLimiter({ store: hanging, limits, onStoreError: 'deny', storeTimeout: 50 });
-    const started = performance.now();
-    const result = await limiter.consume('k');
-    expect(performance.now() - started).toBeLessThan(1000);
+  it('a store that never answers is decided by the policy once storeTimeout has passed on the clock', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter({ store: hanging, limits, onStoreError: 'deny', storeTimeout: 50, clock });
+    let result: RateLimitResult | undefined;
+    const pending = limiter.consume('k').then((decided) => {
+      result = decided;
+    });
+    await clock.advanceAsync(49);
+    expect(result).toBeUndefined();
+    await clock.advanceAsync(1);
+    await pending;
     expect(result).toMatchObject({ allowed: false, reason: 'fail-closed' });
-    expect(result.error?.message).toContain('within 50 ms');
+    expect(result?.error?.message).toContain('within 50 ms');
+  });
+
+  it('reset and block of a store that never answers fail once storeTimeout has passed on the clock', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter({ store: hanging, limits, storeTimeout: '1m', clock });
+    const outcome = limiter.reset('k').catch((error: unknown) => error);
+    await clock.advanceAsync(60_000);
+    expect(await outcome).toMatchObject({ code: 'ERR_CACHE_RATE_LIMIT_STORE' });
   });
 
   it('reset fails loudly instead of pretending', async () => {
@@ -128,7 +148,7 @@ describe('onStoreError with a failing store', () => {
       store: failing,
       limits,
       onStoreError: 'allow',
-      logger: { warn: (_obj, msg) => warnings.push(msg) },
+      logger: { debug: () => {}, info: () => {}, warn: (_obj, msg) => warnings.push(String(msg)), error: () => {} },
     });
     await limiter.consume('a');
     await limiter.consume('b');
@@ -151,6 +171,32 @@ describe('memory store', () => {
 });
 
 describe('observability', () => {
+  it('publishes store failures on infra:cache:rate-limit-store-error, and on the old name for one minor', async () => {
+    const seen: string[] = [];
+    const current = () => seen.push('current');
+    const legacy = () => seen.push('legacy');
+    subscribe('infra:cache:rate-limit-store-error', current);
+    subscribe('infra:cache:rate-limit:store-error', legacy);
+    try {
+      const limiter = createRateLimiter({ store: failing, limits, onStoreError: 'allow' });
+      await limiter.consume('a');
+    } finally {
+      unsubscribe('infra:cache:rate-limit-store-error', current);
+      unsubscribe('infra:cache:rate-limit:store-error', legacy);
+    }
+    expect(seen).toEqual(['current', 'legacy']);
+  });
+
+  it('close() is idempotent and await using closes the limiter', async () => {
+    let escaped: ReturnType<typeof createRateLimiter> | undefined;
+    {
+      await using limiter = createRateLimiter({ limits });
+      escaped = limiter;
+    }
+    await escaped.close();
+    await expect(escaped.consume('a')).rejects.toMatchObject({ code: 'ERR_CACHE_CLOSED' });
+  });
+
   it('publishes every decision on infra:cache:rate-limit', async () => {
     const seen: unknown[] = [];
     const listener = (message: unknown) => seen.push(message);

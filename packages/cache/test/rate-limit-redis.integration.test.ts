@@ -1,5 +1,6 @@
 import { redis } from '@infra/testkit';
 import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
 import { createRateLimiter, type RateLimitRule } from '../src/index.ts';
 import { redisRateLimitStore } from '../src/redis/index.ts';
 import { clientTimeGraceMs } from '../src/redis/rate-limit.lua.ts';
@@ -69,7 +70,7 @@ describe('redisRateLimitStore at client time', () => {
     const now = 1_700_000_000_000;
     const limiter = createRateLimiter({
       store: redisRateLimitStore({ client: r.client, time: 'client' }),
-      clock: { now: () => now },
+      clock: createTestClock(now),
       prefix: r.key('frozen:'),
       // Full again 1 ms after a take: timed exactly, the key would die 1 ms of Redis time later.
       limits: { algorithm: 'token-bucket', limit: 19, refill: 5, interval: 1 },
@@ -84,7 +85,7 @@ describe('redisRateLimitStore at client time', () => {
   });
 
   it('reads a state past its expiry as no state: moving the clock on starts every algorithm afresh', async () => {
-    let now = 1_700_000_000_000;
+    const clock = createTestClock(1_700_000_000_000);
     const limits: RateLimitRule[] = [
       { name: 'fixed', algorithm: 'fixed-window', limit: 3, window: 10 },
       { name: 'sliding', algorithm: 'sliding-window', limit: 3, window: 10 },
@@ -93,14 +94,14 @@ describe('redisRateLimitStore at client time', () => {
     ];
     const limiter = createRateLimiter({
       store: redisRateLimitStore({ client: r.client, time: 'client' }),
-      clock: { now: () => now },
+      clock,
       prefix: r.key('stale:'),
       limits,
     });
     expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ allowed: true, remaining: 0 });
     expect(await limiter.consume('k')).toMatchObject({ allowed: false });
     // Past every rule's reset (the sliding window's is two windows on), while the key itself is still there.
-    now += 30;
+    clock.advance(30);
     expect(await r.client.keys(`${r.key('stale:')}*`)).toHaveLength(1);
     expect(await limiter.consume('k', { cost: 3 })).toMatchObject({ allowed: true, remaining: 0 });
   });

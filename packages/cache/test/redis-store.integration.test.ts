@@ -177,7 +177,12 @@ describe('redisStore', () => {
 
   it('treats values it cannot read as misses, not as an outage', async () => {
     const warnings: string[] = [];
-    const logger = { warn: (_: object, msg: string) => warnings.push(msg), error: () => {} };
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (_: object, msg?: string) => warnings.push(String(msg)),
+      error: () => {},
+    };
     const prefix = r.key('junk:');
     const cache = make({ l1: false, l2: redisStore({ client: r.client, prefix }), logger });
     await r.client.set(`${prefix}plain`, 'not ours');

@@ -1,12 +1,12 @@
 /**
- * `createLock`: leases with random tokens and fencing tokens, retries with jitter, and `withLock`,
+ * `createLocker`: leases with random tokens and fencing tokens, retries with jitter, and `withLock`,
  * which keeps the lease alive while a function runs and tells it (through its signal) when it is lost.
  */
 import { randomBytes } from 'node:crypto';
-import { channel } from 'node:diagnostics_channel';
-import { type Clock, systemClock } from '../clock.ts';
-import { type Duration, parseDuration } from '../duration.ts';
-import { CacheError } from '../errors.ts';
+import type { Clock, Duration, Logger } from '../../../../internal/src/index.ts';
+import { clockOption, closeOnce, loggerOption } from '../../../../internal/src/index.ts';
+import { cacheChannels } from '../channels.ts';
+import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
 import { memoryLockStore } from './memory-store.ts';
 import type { LockStore } from './store.ts';
 import { keepLease } from './with-lock.ts';
@@ -23,9 +23,9 @@ export interface LockRetryOptions {
 
 /** Options of `acquire` and `tryAcquire`. */
 export interface AcquireOptions {
-  /** Lease length; the lock frees itself this long after acquisition unless extended. @default the lock's `ttl` */
+  /** Lease length; the lock frees itself this long after acquisition unless extended. @default the locker's `ttl` */
   ttl?: Duration;
-  /** Retry policy (`acquire` only). @default the lock's `retry` */
+  /** Retry policy (`acquire` only). @default the locker's `retry` */
   retry?: LockRetryOptions;
   /** Stops waiting: `acquire` rejects with the signal's reason. @default undefined */
   signal?: AbortSignal;
@@ -36,13 +36,13 @@ export interface WithLockOptions extends AcquireOptions {
   /**
    * Most extensions `withLock` makes; each moves the end of the lease to `ttl` from *now*. After the
    * last one the lease runs out, the signal is aborted and `withLock` rejects with `ERR_CACHE_LOCK_LOST`.
-   * @default the lock's `maxExtensions`
+   * @default the locker's `maxExtensions`
    */
   maxExtensions?: number;
 }
 
-/** A held lease. */
-export interface LockHandle {
+/** A held lock: the lease on one key, from `locker.acquire(key)`. */
+export interface Lock {
   /** The lock name, as given. */
   readonly key: string;
   /** This holder's random token; only it can release or extend the lease. */
@@ -59,12 +59,18 @@ export interface LockHandle {
   release(): Promise<boolean>;
   /** Moves the end of the lease to `ttl` from now; rejects with `ERR_CACHE_LOCK_LOST` when no longer held. */
   extend(ttl?: Duration): Promise<void>;
-  /** `await using lock = await locks.acquire('k')` releases at the end of the block. */
+  /** `await using lock = await locker.acquire('k')` releases at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Options of {@link createLock}. */
-export interface LockOptions {
+/**
+ * A held lease.
+ * @deprecated Renamed `Lock` (what `acquire` returns).
+ */
+export interface LockHandle extends Lock {}
+
+/** Options of {@link createLocker}. */
+export interface LockerOptions {
   /** Where leases live. @default memoryLockStore() */
   store?: LockStore;
   /** Prefix of every lock key. @default 'lock:' */
@@ -75,16 +81,24 @@ export interface LockOptions {
   retry?: LockRetryOptions;
   /** Default bound on `withLock` extensions. @default 100 */
   maxExtensions?: number;
-  /** Time source for `expiresAt` and the memory store. @default systemClock */
+  /** Time source for `expiresAt`, the memory store, retry waits and `withLock`'s extensions. @default systemClock */
   clock?: Clock;
+  /** Told when a lease is lost or cannot be released; pino-shaped. @default undefined */
+  logger?: Logger;
 }
 
-/** A lock factory over one store. */
-export interface Lock {
+/**
+ * Options of {@link createLocker}.
+ * @deprecated Renamed `LockerOptions`.
+ */
+export interface LockOptions extends LockerOptions {}
+
+/** Takes locks on keys of one store; from {@link createLocker}. */
+export interface Locker {
   /** Takes the lock, retrying per `retry`; rejects with `ERR_CACHE_LOCK_NOT_ACQUIRED` when every try failed. */
-  acquire(key: string, options?: AcquireOptions): Promise<LockHandle>;
-  /** One try: the handle, or `null` when someone else holds the lock. */
-  tryAcquire(key: string, options?: Omit<AcquireOptions, 'retry'>): Promise<LockHandle | null>;
+  acquire(key: string, options?: AcquireOptions): Promise<Lock>;
+  /** One try: the lock, or `null` when someone else holds it. */
+  tryAcquire(key: string, options?: Omit<AcquireOptions, 'retry'>): Promise<Lock | null>;
   /**
    * Runs `fn` under the lock, extending the lease every `ttl / 2` (from now, at most `maxExtensions`
    * times), then releases it. If the lease is lost, `fn`'s signal is aborted and `withLock` rejects
@@ -92,10 +106,10 @@ export interface Lock {
    */
   withLock<T>(
     key: string,
-    fn: (signal: AbortSignal, lock: LockHandle) => Promise<T> | T,
+    fn: (signal: AbortSignal, lock: Lock) => Promise<T> | T,
     options?: WithLockOptions,
   ): Promise<T>;
-  /** Stops retries and `withLock` keepers in flight (their signals abort with `ERR_CACHE_CLOSED`). */
+  /** Stops retries and `withLock` keepers in flight (their signals abort with `ERR_CACHE_CLOSED`); idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -106,18 +120,19 @@ interface RetryPolicy {
   jitter: number;
 }
 
-const lockChannel = channel('infra:cache:lock');
+const lockChannel = cacheChannels.lock;
 
 /**
- * Creates a lock factory.
+ * Creates a locker: it takes locks (leases with fencing tokens) on keys of one store.
  *
  * @example
- * const locks = createLock({ store: redisLockStore({ client }) });
- * await locks.withLock('invoice:42', async (signal, lock) => {
+ * const locker = createLocker({ store: redisLockStore({ client }) });
+ * await locker.withLock('invoice:42', async (signal, lock) => {
  *   await db.update(invoice, { fencingToken: lock.fencingToken, signal });
  * });
  */
-export function createLock(options: LockOptions = {}): Lock {
+export function createLocker(options: LockerOptions = {}): Locker {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
   const store = options.store ?? memoryLockStore();
   if (typeof store?.acquire !== 'function') throw invalid('store', 'must be a lock store');
   const prefix = options.prefix ?? 'lock:';
@@ -125,21 +140,21 @@ export function createLock(options: LockOptions = {}): Lock {
   const defaultTtl = ttlOf(options.ttl ?? 30_000, 'ttl');
   const defaultRetry = retryOf(options.retry, { attempts: 20, delay: 100, jitter: 100 }, 'retry');
   const defaultMaxExtensions = extensionsOf(options.maxExtensions ?? 100, 'maxExtensions');
-  const clock = options.clock ?? systemClock;
-  if (typeof clock?.now !== 'function') throw invalid('clock', 'must have a now() method');
+  const clock = clockOption(options.clock, invalid);
+  const log = loggerOption(options.logger, invalid);
   const closing = new AbortController();
 
   function checkKey(key: unknown): string {
-    if (closing.signal.aborted) throw new CacheError('ERR_CACHE_CLOSED', 'The lock factory is closed');
+    if (closing.signal.aborted) throw new CacheError('ERR_CACHE_CLOSED', 'The locker is closed');
     if (typeof key !== 'string' || key.length === 0) {
       throw new CacheError('ERR_CACHE_INVALID_KEY', `A lock key must be a non-empty string, got ${String(key)}`);
     }
     return key;
   }
 
-  function handleFor(key: string, token: string, fencingToken: number, expiresAt: number, ttl: number): LockHandle {
+  function lockFor(key: string, token: string, fencingToken: number, expiresAt: number, ttl: number): Lock {
     let until = expiresAt;
-    const handle: LockHandle = {
+    const handle: Lock = {
       key,
       token,
       fencingToken,
@@ -157,6 +172,7 @@ export function createLock(options: LockOptions = {}): Lock {
         const started = clock.now();
         if (!(await storeCall('extend', key, () => store.extend(prefix, key, token, ms, started)))) {
           if (lockChannel.hasSubscribers) lockChannel.publish({ event: 'lost', key, fencingToken });
+          log('warn', { key, fencingToken }, 'lock lease lost: expired or taken over before it was extended');
           throw new CacheError('ERR_CACHE_LOCK_LOST', `The lease on lock '${key}' has expired or been taken over`);
         }
         until = started + ms;
@@ -168,16 +184,16 @@ export function createLock(options: LockOptions = {}): Lock {
     return handle;
   }
 
-  async function attempt(key: string, ttl: number): Promise<LockHandle | null> {
+  async function attempt(key: string, ttl: number): Promise<Lock | null> {
     const token = randomBytes(16).toString('base64url');
     const started = clock.now();
     const fencingToken = await storeCall('acquire', key, () => store.acquire(prefix, key, token, ttl, started));
     if (fencingToken === null) return null;
     if (lockChannel.hasSubscribers) lockChannel.publish({ event: 'acquire', key, fencingToken });
-    return handleFor(key, token, fencingToken, started + ttl, ttl);
+    return lockFor(key, token, fencingToken, started + ttl, ttl);
   }
 
-  async function acquire(key: string, acquireOptions: AcquireOptions = {}): Promise<LockHandle> {
+  async function acquire(key: string, acquireOptions: AcquireOptions = {}): Promise<Lock> {
     checkKey(key);
     const ttl = acquireOptions.ttl === undefined ? defaultTtl : ttlOf(acquireOptions.ttl, 'ttl');
     const retry = retryOf(acquireOptions.retry, defaultRetry, 'retry');
@@ -187,7 +203,7 @@ export function createLock(options: LockOptions = {}): Lock {
       const handle = await attempt(key, ttl);
       if (handle !== null) return handle;
       if (tries >= retry.attempts) break;
-      await sleep(retry.delay + Math.floor(Math.random() * (retry.jitter + 1)), signal);
+      await sleep(clock, retry.delay + Math.floor(Math.random() * (retry.jitter + 1)), signal);
     }
     throw new CacheError(
       'ERR_CACHE_LOCK_NOT_ACQUIRED',
@@ -196,7 +212,10 @@ export function createLock(options: LockOptions = {}): Lock {
     );
   }
 
-  const lock: Lock = {
+  const close = closeOnce(() => {
+    closing.abort(new CacheError('ERR_CACHE_CLOSED', 'The locker was closed'));
+  });
+  return {
     acquire,
     async tryAcquire(key, tryOptions = {}) {
       checkKey(key);
@@ -222,18 +241,23 @@ export function createLock(options: LockOptions = {}): Lock {
         return value;
       } finally {
         keeper.stop();
-        await handle.release().catch(() => false);
+        await handle.release().catch((error: unknown) => {
+          // The lease runs out by itself; say so, since the next holder waits until it does.
+          log('warn', { err: error, key }, 'lock release failed; the lease ends when its ttl runs out');
+          return false;
+        });
       }
     },
-    async close() {
-      closing.abort(new CacheError('ERR_CACHE_CLOSED', 'The lock factory was closed'));
-    },
-    [Symbol.asyncDispose]() {
-      return lock.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
-  return lock;
 }
+
+/**
+ * Creates a locker.
+ * @deprecated Renamed `createLocker` (it returns a `Locker`, whose `acquire` gives a `Lock`).
+ */
+export const createLock: (options?: LockerOptions) => Locker = createLocker;
 
 /** Store failures become a typed error (503) with the cause; our own errors pass through. */
 async function storeCall<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
@@ -253,13 +277,17 @@ function anySignal(signal: AbortSignal | undefined, closing: AbortSignal): Abort
   return signal === undefined ? closing : AbortSignal.any([signal, closing]);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
@@ -268,32 +296,24 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 function ttlOf(value: Duration, option: string): number {
-  const ms = parseDuration(value, option);
-  if (ms < 1) throw invalid(option, 'must be at least 1 millisecond');
-  return ms;
+  return checks.duration(value, option, { positive: true });
 }
 
 function extensionsOf(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalid(option, `must be a non-negative integer, got ${String(value)}`);
-  }
-  return value;
+  return checks.number(value, option, { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER });
 }
 
 function retryOf(value: LockRetryOptions | undefined, defaults: RetryPolicy, option: string): RetryPolicy {
   if (value === undefined) return defaults;
   if (typeof value !== 'object' || value === null) throw invalid(option, 'must be an object');
-  const attempts = value.attempts ?? defaults.attempts;
-  if (!Number.isSafeInteger(attempts) || attempts < 1) {
-    throw invalid(`${option}.attempts`, `must be a positive integer, got ${String(attempts)}`);
-  }
   return {
-    attempts,
-    delay: value.delay === undefined ? defaults.delay : parseDuration(value.delay, `${option}.delay`),
-    jitter: value.jitter === undefined ? defaults.jitter : parseDuration(value.jitter, `${option}.jitter`),
+    attempts: checks.number(value.attempts, `${option}.attempts`, {
+      default: defaults.attempts,
+      min: 1,
+      integer: true,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
+    delay: checks.duration(value.delay, `${option}.delay`, { default: defaults.delay }),
+    jitter: checks.duration(value.jitter, `${option}.jitter`, { default: defaults.jitter }),
   };
-}
-
-function invalid(option: string, problem: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
 }

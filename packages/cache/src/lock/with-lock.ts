@@ -4,9 +4,9 @@
  * and aborts the work's signal the moment the lease can no longer be vouched for: the store says the
  * token no longer holds it, or the local expiry passes without a successful extension.
  */
-import type { Clock } from '../clock.ts';
+import type { Clock, ClockTimer } from '../../../../internal/src/index.ts';
 import { CacheError } from '../errors.ts';
-import type { LockHandle } from './lock.ts';
+import type { Lock } from './lock.ts';
 
 export interface LeaseKeeper {
   /** Aborted (with an `ERR_CACHE_LOCK_LOST` CacheError) when the lease is lost, or with the caller's reason. */
@@ -18,7 +18,7 @@ export interface LeaseKeeper {
 }
 
 export function keepLease(
-  handle: LockHandle,
+  handle: Lock,
   options: { ttl: number; maxExtensions: number; clock: Clock; signal: AbortSignal },
 ): LeaseKeeper {
   const { ttl, maxExtensions, clock, signal: outer } = options;
@@ -29,8 +29,8 @@ export function keepLease(
   let extensions = 0;
   let lost: CacheError | undefined;
   let stopped = false;
-  let extendTimer: NodeJS.Timeout | undefined;
-  let expiryTimer: NodeJS.Timeout | undefined;
+  let extendTimer: ClockTimer | undefined;
+  let expiryTimer: ClockTimer | undefined;
 
   const onOuterAbort = () => controller.abort(outer.reason);
   if (outer.aborted) onOuterAbort();
@@ -39,14 +39,14 @@ export function keepLease(
   function lose(error: CacheError): void {
     if (stopped || lost !== undefined) return;
     lost = error;
-    clearTimeout(extendTimer);
-    clearTimeout(expiryTimer);
+    clock.clearTimeout(extendTimer);
+    clock.clearTimeout(expiryTimer);
     controller.abort(error);
   }
 
   function watchExpiry(): void {
-    clearTimeout(expiryTimer);
-    expiryTimer = setTimeout(
+    clock.clearTimeout(expiryTimer);
+    expiryTimer = clock.setTimeout(
       () => {
         const why =
           extensions >= maxExtensions
@@ -60,7 +60,7 @@ export function keepLease(
 
   function scheduleExtension(delay: number): void {
     if (stopped || lost !== undefined || extensions >= maxExtensions) return;
-    extendTimer = setTimeout(extend, delay);
+    extendTimer = clock.setTimeout(extend, delay);
   }
 
   async function extend(): Promise<void> {
@@ -88,8 +88,8 @@ export function keepLease(
     },
     stop() {
       stopped = true;
-      clearTimeout(extendTimer);
-      clearTimeout(expiryTimer);
+      clock.clearTimeout(extendTimer);
+      clock.clearTimeout(expiryTimer);
       outer.removeEventListener('abort', onOuterAbort);
     },
   };

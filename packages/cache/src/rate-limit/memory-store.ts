@@ -3,7 +3,7 @@
  * JavaScript makes every `evaluate` atomic. Expired entries are swept in amortised batches as the map
  * grows, so memory follows the number of live keys without a timer to close.
  */
-import { CacheError } from '../errors.ts';
+import { checks } from '../errors.ts';
 import type { CompiledRule } from './rules.ts';
 import { decide, type RateLimitStore, type RateLimitStoreRequest, type RateLimitStoreResult } from './store.ts';
 
@@ -26,13 +26,7 @@ export interface MemoryRateLimitStore extends RateLimitStore {
 
 /** An in-process store: exact and fast, but each process counts on its own. */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
-  const sweepEvery = options.sweepEvery ?? 10_000;
-  if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 1) {
-    throw new CacheError(
-      'ERR_CACHE_INVALID_OPTION',
-      `Invalid option "sweepEvery": must be a positive integer, got ${String(sweepEvery)}`,
-    );
-  }
+  const sweepEvery = checks.number(options.sweepEvery, 'sweepEvery', { default: 10_000, min: 1, integer: true });
   const entries = new Map<string, Entry>();
   let sweepAt = sweepEvery;
 

@@ -2,11 +2,10 @@
  * `createRateLimiter`: checks a key against every rule in one atomic store call, and decides by
  * policy when the store fails or is slow, so a dead Redis never hangs a request.
  */
-import { channel } from 'node:diagnostics_channel';
-import { type Clock, systemClock } from '../clock.ts';
-import { type Duration, parseDuration } from '../duration.ts';
-import { CacheError } from '../errors.ts';
-import { DeadlineQueue } from './deadline.ts';
+import type { Clock, Duration, Logger } from '../../../../internal/src/index.ts';
+import { clockOption, closeOnce, DeadlineQueue, loggerOption, withDeadline } from '../../../../internal/src/index.ts';
+import { cacheChannels, legacyStoreErrorChannel } from '../channels.ts';
+import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
 import { memoryRateLimitStore } from './memory-store.ts';
 import { type RateLimitResult, toResult } from './result.ts';
 import { type CompiledRule, compileRules, type RateLimitRule } from './rules.ts';
@@ -14,11 +13,6 @@ import type { RateLimitStore, RateLimitStoreRequest, RateLimitStoreResult } from
 
 /** What to do when the store fails or does not answer within `storeTimeout`. */
 export type StoreErrorPolicy = 'allow' | 'deny' | 'insurance';
-
-/** A pino-shaped logger; only `warn` is used. */
-export interface RateLimiterLogger {
-  warn(obj: Record<string, unknown>, msg: string): void;
-}
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
@@ -44,10 +38,10 @@ export interface RateLimiterOptions {
   storeTimeout?: Duration;
   /** Rules of the insurance limiter; with N processes the effective limit is N times these. @default limits */
   insuranceLimits?: RateLimitRule | readonly RateLimitRule[];
-  /** Time source for the memory stores (the Redis store uses Redis server time). @default systemClock */
+  /** Time source for the memory stores and the store timeout (the Redis store uses Redis server time). @default systemClock */
   clock?: Clock;
-  /** Told once when the store starts failing (not on every request). @default undefined */
-  logger?: RateLimiterLogger;
+  /** Told once when the store starts failing (not on every request); pino-shaped. @default undefined */
+  logger?: Logger;
 }
 
 /** Options of one `consume` / `peek`. */
@@ -77,14 +71,14 @@ export interface RateLimiter {
   /** The compiled rules, in order. */
   readonly rules: readonly CompiledRule[];
   stats(): RateLimiterStats;
-  /** Rejects later calls; holds nothing else to release (the store's client is the app's). */
+  /** Rejects later calls; idempotent. Holds nothing else to release (the store's client is the app's). */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const decisionChannel = channel('infra:cache:rate-limit');
-const storeErrorChannel = channel('infra:cache:rate-limit:store-error');
-const policies: readonly StoreErrorPolicy[] = ['allow', 'deny', 'insurance'];
+const decisionChannel = cacheChannels['rate-limit'];
+const storeErrorChannel = cacheChannels['rate-limit-store-error'];
+const policies = ['allow', 'deny', 'insurance'] as const;
 
 /**
  * Creates a rate limiter.
@@ -107,14 +101,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (typeof store?.evaluate !== 'function') throw invalid('store', 'must be a rate-limit store');
   const prefix = options.prefix ?? 'rl:';
   if (typeof prefix !== 'string') throw invalid('prefix', 'must be a string');
-  const blockMs = parseDuration(options.block ?? 0, 'block');
-  const policy = options.onStoreError ?? 'insurance';
-  if (!policies.includes(policy)) throw invalid('onStoreError', `must be one of ${policies.join(', ')}`);
-  const timeoutMs = parseDuration(options.storeTimeout ?? 500, 'storeTimeout');
-  if (timeoutMs < 1) throw invalid('storeTimeout', 'must be at least 1 millisecond');
-  const clock = options.clock ?? systemClock;
-  if (typeof clock?.now !== 'function') throw invalid('clock', 'must have a now() method');
-  const logger = options.logger;
+  const blockMs = checks.duration(options.block, 'block', { default: 0 });
+  const policy: StoreErrorPolicy = checks.oneOf(options.onStoreError, 'onStoreError', policies, 'insurance');
+  const timeoutMs = checks.duration(options.storeTimeout, 'storeTimeout', { default: 500, positive: true });
+  const clock = clockOption(options.clock, invalid);
+  const log = loggerOption(options.logger, invalid);
   const insuranceRules =
     options.insuranceLimits === undefined ? rules : compileRules(options.insuranceLimits, 'insuranceLimits');
   const maxCost = Math.min(...rules.map((rule) => rule.limit));
@@ -145,7 +136,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return cost;
   }
 
-  const deadlines = new DeadlineQueue(timeoutMs);
+  const deadlines = new DeadlineQueue(timeoutMs, clock);
   const timedOut = () =>
     new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `The rate-limit store did not answer within ${timeoutMs} ms`);
 
@@ -172,9 +163,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const error = storeError(failure);
     counters.storeErrors++;
     if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error });
+    if (legacyStoreErrorChannel.hasSubscribers) legacyStoreErrorChannel.publish({ key: request.key, policy, error });
     if (!storeFailing) {
       storeFailing = true;
-      logger?.warn(
+      log(
+        'warn',
         { err: error, policy },
         `rate-limit store failing; onStoreError '${policy}' decides until it recovers`,
       );
@@ -241,20 +234,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   async function administer(what: string, action: () => Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        action(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withDeadline(action(), timeoutMs, clock, () => new Error(`no answer within ${timeoutMs} ms`));
     } catch (error) {
       throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `Could not ${what}: ${message(error)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   }
+  const close = closeOnce(() => {
+    closed = true;
+  });
 
   const limiter: RateLimiter = {
     rules,
@@ -271,24 +259,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     async block(key, duration) {
       checkKey(key);
-      const ms = parseDuration(duration, 'duration');
+      const ms = checks.duration(duration, 'duration');
       await administer(`block '${key}'`, () => store.block(prefix, key, rules, ms, clock.now()));
     },
     stats: () => ({ ...counters }),
-    async close() {
-      closed = true;
-    },
-    [Symbol.asyncDispose]() {
-      return limiter.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
   return limiter;
 }
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function invalid(option: string, problem: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
 }

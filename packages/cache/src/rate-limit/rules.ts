@@ -3,8 +3,8 @@
  * construction, with an `id` derived from the parameters so that changing a rule starts a fresh
  * counter instead of reinterpreting an old one under new semantics.
  */
-import { type Duration, parseDuration } from '../duration.ts';
-import { CacheError } from '../errors.ts';
+import type { Duration } from '../../../../internal/src/index.ts';
+import { checks, invalidOption as invalid } from '../errors.ts';
 
 interface RuleBase {
   /** Name shown in the `RateLimit` / `RateLimit-Policy` headers and in `result.rules`. @default derived from the rule, e.g. `'100-per-1m'` */
@@ -163,9 +163,7 @@ function formatMs(ms: number): string {
 function duration(value: unknown, option: string): number {
   if (typeof value !== 'number' && typeof value !== 'string')
     throw invalid(option, "is required (ms or a string like '1m')");
-  const ms = parseDuration(value, option);
-  if (ms < 1) throw invalid(option, 'must be at least 1 millisecond');
-  return ms;
+  return checks.duration(value, option, { positive: true });
 }
 
 function positiveInteger(value: unknown, option: string): number {
@@ -173,8 +171,4 @@ function positiveInteger(value: unknown, option: string): number {
     throw invalid(option, `must be a positive integer, got ${String(value)}`);
   }
   return value;
-}
-
-function invalid(option: string, problem: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
 }

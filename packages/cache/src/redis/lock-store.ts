@@ -3,7 +3,7 @@
  * the same script; release and extend compare the token inside Lua, so they are atomic. One Redis node:
  * this is not Redlock across several masters (see the README on what a lease can and cannot promise).
  */
-import { CacheError } from '../errors.ts';
+import { checks, invalidOption } from '../errors.ts';
 import type { LockStore } from '../lock/store.ts';
 import { acquireScript, extendScript, releaseScript } from './lock.lua.ts';
 import { runScript, type ScriptClient } from './lua-script.ts';
@@ -24,15 +24,9 @@ export interface RedisLockStoreOptions {
 export function redisLockStore(options: RedisLockStoreOptions): LockStore {
   const client = options?.client;
   if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw new CacheError(
-      'ERR_CACHE_INVALID_OPTION',
-      'Invalid option "client": must be an ioredis client (or have evalsha and eval)',
-    );
+    throw invalidOption('client', 'must be an ioredis client (or have evalsha and eval)');
   }
-  const hashTags = options.hashTags ?? true;
-  if (typeof hashTags !== 'boolean') {
-    throw new CacheError('ERR_CACHE_INVALID_OPTION', 'Invalid option "hashTags": must be a boolean');
-  }
+  const hashTags = checks.boolean(options.hashTags, 'hashTags', true);
   const lockKey = (prefix: string, key: string) => (hashTags ? `${prefix}{${key}}` : prefix + key);
 
   return {

@@ -3,7 +3,7 @@
  * Lua script in one round trip, at Redis server time, so neither concurrent callers nor skewed app
  * clocks can let more through than the rules say.
  */
-import { CacheError } from '../errors.ts';
+import { CacheError, invalidOption as invalid } from '../errors.ts';
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import type { RateLimitStore, RateLimitStoreResult, RateLimitStoreRuleResult } from '../rate-limit/store.ts';
 import { runBufferScript } from './lua-script.ts';
@@ -160,8 +160,4 @@ function parseReply(reply: unknown, ruleCount: number, index: number, count: num
     blocked: verdict === 2,
     rules,
   };
-}
-
-function invalid(option: string, problem: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`);
 }

@@ -1,5 +1,5 @@
 import type { BusHandlers, BusMessage, BusSubscription, CacheBus } from '../bus.ts';
-import { CacheError } from '../errors.ts';
+import { invalidOption as invalid } from '../errors.ts';
 import type { RedisCommandClient, RedisSubscriberClient } from './client.ts';
 import { assertReady } from './scripts.ts';
 
@@ -121,8 +121,4 @@ export function redisBus(options: RedisBusOptions): CacheBus {
       };
     },
   };
-}
-
-function invalid(option: string, message: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${message}`);
 }

@@ -1,4 +1,4 @@
-import { CacheError } from '../errors.ts';
+import { invalidOption as invalid } from '../errors.ts';
 import { RESERVED_PREFIX } from '../keys.ts';
 import type { L2Read, L2Store, L2Write } from '../store.ts';
 import type { RedisCommandClient } from './client.ts';
@@ -243,8 +243,4 @@ function parse(raw: string, counters: readonly string[], countersJson: string): 
     removeCount: Number(times[3]),
     versions: versionsEnd === 0 ? [] : raw.slice(0, versionsEnd).split(','),
   };
-}
-
-function invalid(option: string, message: string): CacheError {
-  return new CacheError('ERR_CACHE_INVALID_OPTION', `Invalid option "${option}": ${message}`);
 }
