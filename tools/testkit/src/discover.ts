@@ -1,13 +1,15 @@
 /**
  * Where the real services come from, in this order:
- *   1. REDIS_URL / DATABASE_URL (the caller's choice: used as given, never second-guessed);
- *   2. the usual local ports (127.0.0.1:6379, postgres://postgres@127.0.0.1:5432/test);
- *   3. testcontainers, when a Docker engine answers.
+ *   1. REDIS_URL / REDIS_CLUSTER_URLS / DATABASE_URL (the caller's choice: used as given, never second-guessed);
+ *   2. the usual local ports (127.0.0.1:6379, the cluster on 127.0.0.1:7001-7003 that scripts/services.sh
+ *      starts, postgres://postgres@127.0.0.1:5432/test);
+ *   3. testcontainers, when a Docker engine answers (not for the cluster: its nodes announce addresses
+ *      a client outside Docker cannot reach).
  * A service that cannot be found is a ServiceUnavailableError naming all three ways to provide it.
  */
 import { existsSync } from 'node:fs';
 import { type ServiceName, ServiceUnavailableError } from './errors.ts';
-import { postgresVersion, redisVersion } from './probe.ts';
+import { postgresVersion, redisClusterVersion, redisVersion } from './probe.ts';
 import { portAnswers } from './tcp.ts';
 
 export type ServiceSource = 'env' | 'local' | 'testcontainers';
@@ -25,10 +27,11 @@ interface ServiceSpec {
   service: ServiceName;
   label: string;
   envVar: string;
+  /** For a cluster, its seed URLs joined by commas. */
   localUrl: string;
   localPort: number;
   version: (url: string) => Promise<string>;
-  startContainer: () => Promise<{ url: string; stop: () => Promise<void> }>;
+  startContainer?: () => Promise<{ url: string; stop: () => Promise<void> }>;
 }
 
 const specs: Record<ServiceName, ServiceSpec> = {
@@ -44,6 +47,14 @@ const specs: Record<ServiceName, ServiceSpec> = {
       const container = await new RedisContainer('redis:7-alpine').start();
       return { url: container.getConnectionUrl(), stop: async () => void (await container.stop()) };
     },
+  },
+  redisCluster: {
+    service: 'redisCluster',
+    label: 'A Redis Cluster',
+    envVar: 'REDIS_CLUSTER_URLS',
+    localUrl: 'redis://127.0.0.1:7001,redis://127.0.0.1:7002,redis://127.0.0.1:7003',
+    localPort: 7001,
+    version: redisClusterVersion,
   },
   postgres: {
     service: 'postgres',
@@ -63,11 +74,17 @@ const specs: Record<ServiceName, ServiceSpec> = {
 const noop = async () => {};
 
 function unavailable(spec: ServiceSpec, why: string, cause?: unknown): ServiceUnavailableError {
+  const where = spec.service === 'redisCluster' ? '127.0.0.1:7001-7003' : `127.0.0.1:${spec.localPort}`;
+  const ways = [
+    `set ${spec.envVar} (e.g. ${spec.envVar}=${spec.localUrl})`,
+    `run it on ${where} (bash scripts/services.sh starts or installs it)`,
+    ...(spec.startContainer ? ['start a Docker engine for testcontainers'] : []),
+  ];
+  const last = ways.pop();
   return new ServiceUnavailableError(
     spec.service,
     `${spec.label} is needed by the integration tests but ${why}. Provide it one of these ways: ` +
-      `set ${spec.envVar} (e.g. ${spec.envVar}=${spec.localUrl}); run it on 127.0.0.1:${spec.localPort} ` +
-      `(bash scripts/services.sh starts or installs it); or start a Docker engine for testcontainers.`,
+      `${ways.join('; ')}; or ${last}.`,
     { cause },
   );
 }
@@ -100,7 +117,7 @@ export async function findService(service: ServiceName, env = process.env): Prom
       throw unavailable(spec, `${spec.localUrl} accepted a connection but did not work (${reason(error)})`, error);
     }
   }
-  if (dockerMayBeThere()) {
+  if (spec.startContainer && dockerMayBeThere()) {
     try {
       const { url, stop } = await spec.startContainer();
       return { service, url, version: await spec.version(url), source: 'testcontainers', stop };
@@ -110,12 +127,14 @@ export async function findService(service: ServiceName, env = process.env): Prom
   }
   throw unavailable(
     spec,
-    `${spec.envVar} is not set, nothing answers on 127.0.0.1:${spec.localPort} and no Docker engine is there`,
+    `${spec.envVar} is not set, nothing answers on 127.0.0.1:${spec.localPort}` +
+      (spec.startContainer ? ' and no Docker engine is there' : ''),
   );
 }
 
-/** The URL without its password, for messages. */
+/** The URL (or a cluster's comma-separated URLs) without its password, for messages. */
 export function redact(url: string): string {
+  if (url.includes(',')) return url.split(',').map(redact).join(',');
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

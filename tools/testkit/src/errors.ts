@@ -9,4 +9,8 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-export type ServiceName = 'redis' | 'postgres';
+/** `redisCluster`: a Redis Cluster (3 masters on loopback in CI), next to the single-node `redis`. */
+export type ServiceName = 'redis' | 'redisCluster' | 'postgres';
+
+/** Every service globalSetup looks for, in the order it reports them. */
+export const serviceNames: readonly ServiceName[] = ['redis', 'redisCluster', 'postgres'];

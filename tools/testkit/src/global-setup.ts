@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup of every `*:integration` project: finds Redis and PostgreSQL once per run,
+ * vitest globalSetup of every `*:integration` project: finds Redis, a Redis Cluster and PostgreSQL once per run,
  * prints where they are and their versions, and hands their URLs to the test files (`inject`).
  *
  * Under CI=true a service that cannot be found fails the whole run here, within seconds, with a
@@ -8,7 +8,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { type FoundService, findService, redact } from './discover.ts';
-import type { ServiceName } from './errors.ts';
+import { type ServiceName, serviceNames } from './errors.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Several integration projects share one run (and one process): find the services once.
   let shared = state[key];
   if (!shared) {
-    shared = { found: Promise.allSettled([findService('redis'), findService('postgres')]), users: 0 };
+    shared = { found: Promise.allSettled(serviceNames.map((name) => findService(name))), users: 0 };
     state[key] = shared;
     const results = await shared.found;
     for (const result of results) {
@@ -44,9 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(failures.map((f) => (f.reason as Error).message).join('\n'));
   }
   const services = {} as Record<ServiceName, { url: string; version: string } | { error: string }>;
-  const names: ServiceName[] = ['redis', 'postgres'];
   results.forEach((result, index) => {
-    const name = names[index] as ServiceName;
+    const name = serviceNames[index] as ServiceName;
     services[name] =
       result.status === 'fulfilled'
         ? { url: result.value.url, version: result.value.version }

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, onTestFinished } from 'vitest';
+import { stopAfterwards } from './stop-afterwards.ts';
 import { freePort, portAnswers } from './tcp.ts';
 
 export interface RedisServerProcess {
@@ -71,16 +71,4 @@ export async function redisServer(options: { startTimeoutMs?: number } = {}): Pr
       await start();
     },
   };
-}
-
-/**
- * Runs `stop` when the current test finishes, or after the current file or describe block when called
- * outside a test. (`afterAll` called from inside a test is registered too late to ever run.)
- */
-function stopAfterwards(stop: () => Promise<void>): void {
-  try {
-    onTestFinished(stop);
-  } catch {
-    afterAll(stop);
-  }
 }

@@ -18,6 +18,21 @@ describe('findService', () => {
     expect(message).toMatch(/Docker engine/);
   });
 
+  it('fails fast and says how to provide a cluster when REDIS_CLUSTER_URLS names closed ports', async () => {
+    const [one, two] = [await freePort(), await freePort()];
+    const urls = `redis://127.0.0.1:${one},redis://127.0.0.1:${two}`;
+    const started = Date.now();
+    const error = await findService('redisCluster', { REDIS_CLUSTER_URLS: urls }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ServiceUnavailableError).service).toBe('redisCluster');
+    const message = (error as Error).message;
+    expect(message).toContain(`REDIS_CLUSTER_URLS=${urls} did not answer (ECONNREFUSED)`);
+    expect(message).toContain('run it on 127.0.0.1:7001-7003 (bash scripts/services.sh starts or installs it)');
+    // The cluster has no testcontainers way, so the message offers none.
+    expect(message).not.toMatch(/Docker/);
+  });
+
   it('fails fast for DATABASE_URL on a closed port and hides the password', async () => {
     const port = await freePort();
     const error = await findService('postgres', {
@@ -35,6 +50,7 @@ describe('redact', () => {
     expect(redact('redis://user:pw@host:1/0')).toBe('redis://user:***@host:1/0');
     expect(redact('redis://host:1')).toBe('redis://host:1');
     expect(redact('not a url')).toBe('<unparseable url>');
+    expect(redact('redis://:a@h:1,redis://:b@h:2')).toBe('redis://:***@h:1,redis://:***@h:2');
   });
 });
 
