@@ -46,7 +46,8 @@ function codeOf(error: unknown): string | undefined {
 
 function problemEvent(error: unknown, { status, problem }: ResolvedProblem, method: string | undefined): ProblemEvent {
   const event: ProblemEvent = { status, type: problem.type, title: problem.title };
-  const code = codeOf(error);
+  // A code the problem carries (a client error's HPE_* code) says more than the error's generic one.
+  const code = typeof problem.code === 'string' ? problem.code : codeOf(error);
   if (code !== undefined) event.code = code;
   if (status < 500 && problem.detail !== undefined) event.detail = problem.detail;
   if (method !== undefined) event.method = method;

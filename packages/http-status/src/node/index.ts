@@ -15,6 +15,12 @@ import { type NodeResponseLike, sendProblem } from '../send.ts';
 
 export type { AdapterOptions, Logger, LoggerLike } from '../adapter.ts';
 export { type NodeResponseLike, sendJson, sendProblem } from '../send.ts';
+export {
+  type CheckExpectationOptions,
+  type ClientErrorOptions,
+  checkExpectationHandler,
+  clientErrorHandler,
+} from './client-error.ts';
 
 /** The part of `http.IncomingMessage` the adapter reads. */
 export interface NodeRequestLike {
