@@ -6,6 +6,16 @@
 import { defineEnv, duration, type Env, int, port, requiredIn, secret, url } from '@infra/env';
 import * as z from 'zod';
 
+/**
+ * The database part of a Redis URL (`redis://host:6379/2`): none, or a decimal index. ioredis reads
+ * it with parseInt, so `/abc` would pass a plain URL check and fail later, at every connect, as `SELECT NaN`.
+ */
+export function redisDatabaseProblem(value: string): string | undefined {
+  const path = URL.parse(value)?.pathname ?? '';
+  if (path === '' || path === '/' || /^\/\d{1,5}$/.test(path)) return undefined;
+  return `the database after the port must be a number such as /0, got ${JSON.stringify(path.slice(1, 41))}`;
+}
+
 export const configSchema = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port().default(3000).describe('HTTP port'),
@@ -13,6 +23,10 @@ export const configSchema = {
   REDIS_URL: requiredIn(
     'production',
     url({ protocols: ['redis', 'rediss'] })
+      .check((ctx) => {
+        const problem = redisDatabaseProblem(ctx.value);
+        if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+      })
       .optional()
       .describe('Redis for the cache L2, its invalidation bus and the rate limits; in-process when unset'),
   ),

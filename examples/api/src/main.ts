@@ -1,7 +1,9 @@
 /**
- * The example service: `pnpm start`. Config from the environment and .env files (@infra/env);
- * in-process cache and rate limits unless REDIS_URL is set; probes under /health; on SIGTERM or
- * SIGINT readiness fails first, the server drains, then Redis/Postgres/cache close (@infra/health).
+ * The example service: `pnpm start` or `bash scripts/start.sh`. Config from the environment and the
+ * .env files of the working directory (@infra/env); in-process cache and rate limits unless REDIS_URL
+ * is set; probes under /health; on SIGTERM or SIGINT readiness fails first, the server drains, then
+ * Redis/Postgres/cache close (@infra/health), and the process exits 0.
+ * What cannot start (a bad config, a port in use) ends in one line on stderr and exit 1.
  */
 import { readFileSync } from 'node:fs';
 import { EnvError } from '@infra/env';
@@ -9,7 +11,8 @@ import { createShutdown } from '@infra/health';
 import { createApp } from './app.ts';
 import { createCatalog } from './catalog.ts';
 import { type Config, loadConfig } from './config.ts';
-import { listen } from './server.ts';
+import { createLogger } from './logger.ts';
+import { listen, listenProblem, type RunningServer } from './server.ts';
 import { createServices } from './services.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -26,17 +29,26 @@ try {
   process.exit(1);
 }
 
-const log = (level: string) => (obj: object, msg: string) => console.log(`[${level}] ${msg} ${JSON.stringify(obj)}`);
-const logger = { info: log('info'), warn: log('warn'), error: log('error') };
-
+const logger = createLogger();
 const info = { name: pkg.name, version: pkg.version };
 const services = await createServices(config, info, { logger });
-const running = await listen(createApp({ info, services, catalog: createCatalog() }), {
-  port: config.PORT,
-  host: config.HOST,
-});
-console.log(
-  `listening on ${running.url} (cache: ${services.backends.cache}, rate limits: ${services.backends.rateLimit})`,
+const where = { port: config.PORT, host: config.HOST };
+let running: RunningServer;
+try {
+  running = await listen(createApp({ info, services, catalog: createCatalog(), logger }), where);
+} catch (error) {
+  const problem = listenProblem(error, where);
+  if (problem === undefined) throw error;
+  console.error(`${pkg.name}: ${problem}`);
+  for (const { close } of [...services.closers].reverse()) await close().catch(() => {});
+  process.exit(1);
+}
+const { cache, rateLimit } = services.backends;
+logger.info(
+  { bound: running.bound, url: running.url, cache, rateLimit },
+  running.bound === running.url
+    ? `listening on ${running.bound}`
+    : `listening on ${running.bound} (from this machine: ${running.url})`,
 );
 
 const shutdown = createShutdown({

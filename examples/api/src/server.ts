@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 export interface RunningServer {
   server: Server;
+  /** What the server is bound to, as a URL: `http://0.0.0.0:3000` when it listens on every interface. */
+  bound: string;
+  /** A URL that reaches it from this machine: the bound one, or loopback for a wildcard address. */
   url: string;
 }
 
@@ -19,7 +22,23 @@ export async function listen(
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  const { port, address } = server.address() as AddressInfo;
+  const local = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return { server, bound: urlOf(address, port), url: urlOf(local, port) };
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** One line for an error of `listen`, naming what to change; undefined for an error it does not know. */
+export function listenProblem(error: unknown, options: { port: number; host: string }): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${options.host}:${options.port}`;
+  if (code === 'EADDRINUSE') return `cannot listen on ${where}: the port is in use; set PORT to a free port`;
+  if (code === 'EACCES') return `cannot listen on ${where}: permission denied; use a PORT above 1023`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `cannot listen on ${where}: no such address on this machine; check HOST`;
+  }
+  return undefined;
 }

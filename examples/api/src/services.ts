@@ -5,8 +5,6 @@
  * instance. DATABASE_URL adds a PostgreSQL pool and its readiness check.
  */
 
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Cache, createCache, createRateLimiter, memoryStore, type RateLimiter } from '@infra/cache';
 import { redisBus, redisRateLimitStore, redisStore } from '@infra/cache/redis';
 import { checkProduction } from '@infra/env';
@@ -21,6 +19,7 @@ import {
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
 
 export interface Services {
   cache: Cache;
@@ -39,26 +38,33 @@ export interface ServiceInfo {
 
 /**
  * Commands fail at once while Redis is down (no offline queue), so nothing waits on a dead socket.
- * Start-up waits up to `readyTimeoutMs` for the connection; a Redis that is down then is not fatal:
- * the cache serves from memory, the limiter from its in-memory insurance, and the readiness probe
- * reports Redis as failing until it answers (ioredis keeps reconnecting).
+ * Start-up waits up to `readyTimeoutMs` for the first connection attempt to succeed or fail, never
+ * longer; a Redis that is down is not fatal: the cache serves from memory, the limiter from its
+ * in-memory insurance, the readiness probe reports Redis as failing, and ioredis keeps reconnecting,
+ * so everything picks Redis up when it comes.
  */
 async function connectRedis(url: string, readyTimeoutMs = 2000): Promise<Redis> {
   const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  // Connection errors surface through the cache's and the health check's own handling.
+  // Connection errors surface through the cache's, the limiter's and the health check's own handling.
+  // (events.once() would reject on the first 'error' and take the process down with ECONNREFUSED.)
   client.on('error', () => {});
-  const stop = new AbortController();
-  const signal = stop.signal;
-  await Promise.race([once(client, 'ready', { signal }), sleep(readyTimeoutMs, undefined, { signal })]);
-  stop.abort(); // the loser of the race: drop its listener or timer
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, readyTimeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      client.off('ready', done).off('error', done);
+      resolve();
+    }
+    client.once('ready', done).once('error', done);
+  });
   return client;
 }
 
-/** A pino-shaped logger; pino itself fits. */
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
+/** Waits for `promise` to settle, however it settles, or for `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface ServicesOptions {
@@ -116,11 +122,14 @@ export async function createServices(
       grace: '10m',
       timeouts: { l2: 250 }, // a slow Redis costs a request at most this much; then memory and the catalog
     });
-    cache.on('degraded', ({ error }) =>
-      logger?.warn({ err: String(error) }, 'cache: Redis unavailable, serving from memory'),
-    );
+    cache.on('degraded', ({ error }) => logger?.warn({ err: error }, 'cache: Redis unavailable, serving from memory'));
     cache.on('recovered', () => logger?.info({}, 'cache: Redis is back'));
-    await cache.ready(); // the invalidation bus is subscribed before the first request
+    if (redis.status === 'ready' && subscriber.status === 'ready') {
+      // The bus subscribed before the first request, when Redis is up. Bounded: ready() must not hold start-up.
+      await settledWithin(cache.ready(), 2000);
+    } else {
+      logger?.warn({ redis: URL.parse(config.REDIS_URL)?.host }, 'redis: unreachable at start-up, serving from memory');
+    }
     limiter = createRateLimiter({
       store: redisRateLimitStore({ client: redis }),
       limits,

@@ -63,7 +63,7 @@ describe('errors are problem+json (@infra/http-status)', () => {
     expect(type.status).toBe(415);
     const method = await fetch(`${main.url}/products/2`, { method: 'DELETE' });
     expect(method.status).toBe(405);
-    expect(method.headers.get('allow')).toBe('GET, PUT');
+    expect(method.headers.get('allow')).toBe('GET, HEAD, PUT');
   });
 });
 

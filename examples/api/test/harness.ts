@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
 import { type Catalog, createCatalog } from '../src/catalog.ts';
 import { loadConfig } from '../src/config.ts';
+import type { Logger } from '../src/logger.ts';
 import { listen } from '../src/server.ts';
-import { createServices, type Logger, type Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/services.ts';
 
 export interface TestApp {
   url: string;

@@ -1,86 +1,65 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { freePort } from '@infra/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-
-const main = join(import.meta.dirname, '../src/main.ts');
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
-
-/** Starts the example as `pnpm start` does (node src/main.ts) on a free port. */
-async function start(
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  // No REDIS_URL / DATABASE_URL: the example must run on its in-process defaults.
-  const { REDIS_URL: _r, DATABASE_URL: _d, ...base } = process.env;
-  const child = spawn(process.execPath, [main], {
-    env: { ...base, PORT: String(await freePort()) /* PORT must be 1–65535: no 0 */, HOST: '127.0.0.1', ...env },
-    stdio: 'pipe',
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line; output:\n${output}`)), 10_000);
-    child.stdout?.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before listening:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
+/** The real service in a child process, as `pnpm start` runs it: start-up, config errors, signals. */
+import { createServer } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { spawnService, startService } from './support/child.ts';
 
 describe('examples/api', () => {
   it('serves requests and exits 0 on SIGTERM', async () => {
-    const { child, url, output } = await start();
-    const res = await fetch(`${url}/`);
+    const service = await startService();
+    const res = await fetch(`${service.url}/`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       name: '@infra/example-api',
       version: '0.0.0',
       backends: { cache: 'memory', rateLimit: 'memory', database: 'none' },
     });
-    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
 
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    expect(code).toBe(0);
-    expect(output()).toMatch(/shutting down.*SIGTERM/);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(service.output()).toMatch(/"reason":"SIGTERM".*"msg":"shutting down"/);
   });
 
   it('closes an idle keep-alive connection and still exits 0', async () => {
-    const { child, url } = await start();
-    const res = await fetch(`${url}/hello?name=ada`, { headers: { connection: 'keep-alive' } });
+    const service = await startService();
+    const res = await fetch(`${service.url}/hello?name=ada`, { headers: { connection: 'keep-alive' } });
     expect(await res.json()).toEqual({ message: 'hello, ada' });
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    expect(code).toBe(0);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   });
 
   it('refuses a bad PORT with a clear message', async () => {
-    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: 'abc' }, stdio: 'pipe' });
-    children.push(child);
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(1);
-    expect(err).toContain('PORT');
-    expect(err).toMatch(/Invalid/i);
+    const service = spawnService({ PORT: 'abc' });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toContain('PORT');
+    expect(service.output()).toMatch(/Invalid/i);
+  });
+
+  it('refuses a REDIS_URL whose database is not a number, in one line and without a stack trace', async () => {
+    const service = spawnService({ REDIS_URL: 'redis://127.0.0.1:6391/abc' });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/REDIS_URL: the database after the port must be a number.*"abc"/);
+    expect(service.output()).not.toMatch(/^\s+at /m);
+    expect(service.output()).not.toContain('listening on');
+  });
+
+  it('ends with one clear line and exit 1 when its port is in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void taken.close());
+    const { port } = taken.address() as { port: number };
+    const service = spawnService({ PORT: String(port) });
+    expect(await service.exited).toBe(1);
+    expect(service.output().trim()).toBe(
+      `@infra/example-api: cannot listen on 127.0.0.1:${port}: the port is in use; set PORT to a free port`,
+    );
+  });
+
+  it('exits 0 on SIGINT (Ctrl-C), after draining', async () => {
+    const service = await startService();
+    expect((await fetch(`${service.url}/`)).status).toBe(200);
+    service.child.kill('SIGINT');
+    expect(await service.exited).toBe(0);
+    expect(service.output()).toMatch(/"reason":"SIGINT".*"msg":"shutting down"/);
   });
 });

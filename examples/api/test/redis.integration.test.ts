@@ -66,10 +66,13 @@ describe('examples/api when its Redis dies', () => {
   it('keeps serving from memory and the insurance limiter, fails readiness, and recovers', async () => {
     const server = await redisServer();
     const warnings: string[] = [];
-    const app = await startApp(
-      { REDIS_URL: server.url },
-      { logger: { info: () => {}, warn: (_obj, msg) => warnings.push(msg), error: () => {} } },
-    );
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (_obj: object, msg?: string) => warnings.push(msg ?? ''),
+      error: () => {},
+    };
+    const app = await startApp({ REDIS_URL: server.url }, { logger });
     apps.push(app);
     expect((await fetch(`${app.url}/products/1`)).status).toBe(200);
     expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
