@@ -26,7 +26,7 @@ function serve(server: Server): Server {
 
 // Requests that stall, so the server's own timeouts (checked every connectionsCheckingInterval) end them.
 const server = serve(
-  createServer({ headersTimeout: 200, requestTimeout: 200, connectionsCheckingInterval: 20 }, (request, response) => {
+  createServer({ headersTimeout: 500, requestTimeout: 500, connectionsCheckingInterval: 20 }, (request, response) => {
     if (request.url === '/upload') {
       // Reads the body, which the stalled-body test never finishes sending.
       request.resume();

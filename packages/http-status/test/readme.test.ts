@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@infra/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exchange } from './support/raw.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 // Inside the package's node_modules, so the examples resolve express, fastify and hono like a user's app would.
@@ -96,6 +97,11 @@ describe('README examples', () => {
         title: 'Not Found',
         detail: 'No route matches GET /no/such/route.',
       });
+      if (adapter === 'node') {
+        const broken = await exchange(`http://127.0.0.1:${port}`, 'G@T / HTTP/1.1\r\nHost: x\r\n\r\n');
+        expect(broken.status).toBe(400);
+        expect(broken.headers['content-type']).toBe('application/problem+json');
+      }
     });
   }
 });
