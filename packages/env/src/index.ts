@@ -1,7 +1,13 @@
+export {
+  type EnvIssueCode,
+  type EnvParsedEvent,
+  type EnvProductionCheckedEvent,
+  envChannels,
+} from './channels.ts';
 export { defineEnv, parseEnv } from './define-env.ts';
 export { describeEnv, type EnvDescription } from './describe.ts';
 export { type DotenvFile, type EnvFile, parseDotenv } from './dotenv.ts';
-export { EnvError, type EnvErrorCode } from './errors.ts';
+export { EnvError, type EnvErrorCode, type EnvErrorOptions } from './errors.ts';
 export { type GenerateExampleOptions, generateExample } from './example.ts';
 export { bool } from './helpers/bool.ts';
 export { bytes } from './helpers/bytes.ts';

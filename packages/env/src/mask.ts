@@ -38,7 +38,8 @@ function maskUrl(url: string): string {
  * `rest` is the URL after `scheme://`. The authority ends at the first `/`, `?` or `#`, and its userinfo at the
  * last `@` in it. When what is left is not a host and port, a password with an unescaped `/`, `?` or `#` cut the
  * authority short (`postgres://u:pa/ss@db`, which drivers read anyway): then the userinfo ends at the last `@`
- * before the query.
+ * before the query. With no `@` at all, such an authority is a URL cut short inside its password (V8 shortens
+ * the input it quotes in a `JSON.parse` error), and all of it is masked.
  */
 function maskUserinfo(rest: string): string {
   const end = rest.search(/[/?#]/);
@@ -48,7 +49,8 @@ function maskUserinfo(rest: string): string {
   if (hostPort.test(authority)) return rest;
   const beforeQuery = rest.search(/\?/);
   const loose = (beforeQuery === -1 ? rest : rest.slice(0, beforeQuery)).lastIndexOf('@');
-  return loose === -1 ? rest : masked(rest.slice(0, loose)) + rest.slice(loose);
+  if (loose !== -1) return masked(rest.slice(0, loose)) + rest.slice(loose);
+  return maskText + rest.slice(authority.length);
 }
 
 function masked(userinfo: string): string {

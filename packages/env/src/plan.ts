@@ -1,5 +1,5 @@
 import { invalidOption } from './errors.ts';
-import { isSecretSchema, requiredInOf } from './schema-info.ts';
+import { hasAsyncFunction, isSecretSchema, requiredInOf } from './schema-info.ts';
 import type { StandardSchemaV1 } from './standard-schema.ts';
 import type { EnvSchema } from './types.ts';
 
@@ -10,6 +10,8 @@ export interface PlannedKey {
   schema: StandardSchemaV1;
   standard: StandardSchemaV1.Props;
   secret: boolean;
+  /** Holds an `async` function: never run synchronously (see `hasAsyncFunction`). */
+  async: boolean;
   requiredIn: readonly string[];
 }
 
@@ -37,6 +39,7 @@ export function planOf(schema: EnvSchema): PlannedKey[] {
       schema: entry as StandardSchemaV1,
       standard,
       secret: isSecretSchema(entry),
+      async: hasAsyncFunction(entry),
       requiredIn: requiredInOf(entry),
     };
   });

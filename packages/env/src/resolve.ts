@@ -32,6 +32,7 @@ function sourceOf(layer: Layer, key: string): string {
 }
 
 const blank = /^\s*$/;
+const asyncSchema = { outcome: 'async' } as const;
 
 /**
  * Validates every variable of `schema` against the layers (highest precedence first), collecting
@@ -71,7 +72,7 @@ export function resolve<S extends EnvSchema>(
     issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
     codes.push(code);
   };
-  for (const { key, schema: entry, standard, secret, requiredIn } of plan) {
+  for (const { key, schema: entry, standard, secret, async, requiredIn } of plan) {
     const layer = layerOf(key);
     let value = layer?.values[key];
     let environmentDefault: string | undefined;
@@ -86,7 +87,9 @@ export function resolve<S extends EnvSchema>(
         environmentDefault = nodeEnv;
       }
     }
-    const result = validateSync(standard, entry, value);
+    // Without a value zod answers before any function of the schema runs (optional, default); with one, an async
+    // function would run and its promise be dropped.
+    const result = async && value !== undefined ? asyncSchema : validateSync(standard, entry, value);
     const source =
       layer !== undefined ? sourceOf(layer, key) : environmentDefault !== undefined ? `defaults.${nodeEnv}` : undefined;
     if (result.outcome === 'value') {

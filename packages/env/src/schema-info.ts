@@ -5,6 +5,7 @@
  * the helpers mark their transform functions and this walks the wrappers down to them. Other
  * Standard Schema validators are opaque: they validate fine, they just have no description here.
  */
+import { types } from 'node:util';
 import type { StandardSchemaV1 } from './standard-schema.ts';
 
 /** What a helper records about the values it accepts. */
@@ -146,4 +147,35 @@ export function acceptsMissing(schema: unknown): boolean {
 /** The environments in which `requiredIn()` demands an explicit value. */
 export function requiredInOf(schema: unknown): readonly string[] {
   return asRequiredIn(schema)?.environments ?? [];
+}
+
+const asyncCache = new WeakMap<object, boolean>();
+
+/**
+ * Whether the schema holds an `async` function anywhere (a transform, a refine, inside an object or a list item).
+ * Such a schema is never run synchronously: zod's synchronous attempt calls the function, then drops the promise
+ * it returned, and a rejection of that promise (often quoting the input) would reach no handler. Cached per schema.
+ */
+export function hasAsyncFunction(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  let known = asyncCache.get(schema);
+  if (known === undefined) {
+    known = findAsync(schema, new Set(), 0);
+    asyncCache.set(schema, known);
+  }
+  return known;
+}
+
+function findAsync(node: unknown, seen: Set<unknown>, depth: number): boolean {
+  if (typeof node === 'function') return types.isAsyncFunction(node);
+  if (typeof node !== 'object' || node === null || seen.has(node) || depth > 64) return false;
+  seen.add(node);
+  const required = asRequiredIn(node);
+  if (required !== undefined) return findAsync(required.schema, seen, depth + 1);
+  const zod = asZod(node);
+  if (zod !== undefined) return findAsync(zod._zod.def, seen, depth + 1);
+  const prototype = Object.getPrototypeOf(node);
+  if (!Array.isArray(node) && prototype !== Object.prototype && prototype !== null) return false;
+  // A def's own values: inner schemas, pipes, shapes, checks (refinements) and the functions themselves.
+  return Object.values(node).some((value) => findAsync(value, seen, depth + 1));
 }

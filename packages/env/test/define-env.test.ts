@@ -325,7 +325,7 @@ describe('standard schema validators other than zod', () => {
   });
 });
 
-describe('diagnostics channel infra:env:parse', () => {
+describe('the deprecated diagnostics channel infra:env:parse (until the next minor)', () => {
   it('reports each parse, with the issues on failure', () => {
     const messages: unknown[] = [];
     const listener = (message: unknown) => messages.push(message);

@@ -1,13 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError } from '../src/index.ts';
+import { InfraError, isInfraError } from '../../../internal/src/index.ts';
+import { EnvError, parseEnv, port } from '../src/index.ts';
+
+function validationError(): EnvError {
+  try {
+    parseEnv({ PORT: port() }, { PORT: 'x' });
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error('expected an EnvError');
+}
 
 describe('EnvError', () => {
   it('carries a stable code and the cause', () => {
     const cause = new Error('root');
-    const error = new EnvError('ERR_ENV_INVALID_OPTION', 'bad option', { cause });
-    expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe('ERR_ENV_INVALID_OPTION');
-    expect(error.cause).toBe(cause);
-    expect(error.name).toBe('EnvError');
+    const error = new EnvError('ERR_ENV_FILE', 'unreadable', { cause });
+    expect([error.name, error.code, error.cause]).toEqual(['EnvError', 'ERR_ENV_FILE', cause]);
+  });
+
+  it('is an InfraError, recognised by the kernel mark that other @infra packages read', () => {
+    const error = validationError();
+    expect(error).toBeInstanceOf(InfraError);
+    expect(isInfraError(error)).toBe(true);
+    expect((error as unknown as Record<symbol, unknown>)[Symbol.for('@infra/error')]).toBe(true);
+  });
+
+  it('is a configuration error: status 500, detail never exposed, though it carries issues', () => {
+    const error = validationError();
+    expect([error.status, error.expose, error.issues.length]).toEqual([500, false, 1]);
+  });
+
+  it('stays unexposed whatever status it is given', () => {
+    expect(new EnvError('ERR_ENV_VALIDATION', 'x', { status: 400 }).expose).toBe(false);
   });
 });

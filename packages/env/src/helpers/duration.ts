@@ -23,11 +23,12 @@ export function duration() {
       (input: string, ctx: Ctx): number => {
         if (input.trim() === '') return reject(ctx, input, emptyMessage(expected));
         try {
-          return kernel.duration(input, 'duration');
+          // Masked before the kernel quotes (and cuts) it: a cut URL could no longer be masked. A duration holds
+          // no `://`, so masking never changes a valid one.
+          return kernel.duration(maskUrlSecrets(input), 'duration');
         } catch (error) {
           if (!(error instanceof EnvError)) throw error;
-          // The kernel quotes the input; a URL pasted into a duration variable must not show its password.
-          return reject(ctx, input, maskUrlSecrets(error.message));
+          return reject(ctx, input, error.message);
         }
       },
       { kind: 'duration', hint: 'duration like 15m, 30s or 1h30m' },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { invalidOption } from '../errors.ts';
 import { describeFailure, describeIssues } from '../issues.ts';
 import { checks } from '../options.ts';
-import { markHelper } from '../schema-info.ts';
+import { hasAsyncFunction, markHelper } from '../schema-info.ts';
 import type { StandardSchemaV1 } from '../standard-schema.ts';
 import { validateSync } from '../validate.ts';
 import { type Ctx, reject } from './issue.ts';
@@ -14,6 +14,8 @@ export interface ListOptions<Item extends StandardSchemaV1<string, unknown>> {
   /** The schema of one item (e.g. `url()`, `int()`, `z.enum([...])`). @default strings as given */
   of?: Item;
 }
+
+const asyncItem = { outcome: 'async' } as const;
 
 /**
  * A separated list: `'a, b,c'` → `['a', 'b', 'c']`, each item validated by `of`.
@@ -27,6 +29,7 @@ export function list<Item extends StandardSchemaV1<string, unknown> = StandardSc
   if (item !== undefined && typeof item['~standard']?.validate !== 'function') {
     throw invalidOption('of', 'list() needs a zod or Standard Schema schema for its items');
   }
+  const itemAsync = hasAsyncFunction(item);
   type Out = StandardSchemaV1.InferOutput<Item>;
   return z.string().transform(
     markHelper(
@@ -39,7 +42,7 @@ export function list<Item extends StandardSchemaV1<string, unknown> = StandardSc
         const values: Out[] = [];
         const problems: string[] = [];
         parts.forEach((part, index) => {
-          const result = validateSync(item['~standard'], item, part);
+          const result = itemAsync ? asyncItem : validateSync(item['~standard'], item, part);
           if (result.outcome === 'value') values.push(result.value as Out);
           else if (result.outcome === 'issues') problems.push(`item ${index + 1}: ${describeIssues(result.issues)}`);
           else problems.push(`item ${index + 1}: ${describeFailure(result, false)}`);
