@@ -7,7 +7,10 @@ import type { Options } from 'tsup';
  */
 export type PackageEntries = Record<string, string>;
 
-/** The one build every `@infra/*` package uses: ESM only, Node 22, bundled `.d.ts` per entry. */
+/**
+ * The one build every `@infra/*` package uses: ESM only, Node 22, bundled `.d.ts` per entry, no source maps
+ * (docs/DESIGN.md, "Source maps": `dist` is unminified and names its source files, so a stack trace reads as is).
+ */
 export function packageBuild(entry: PackageEntries, overrides: Options = {}): Options {
   return {
     entry,
@@ -15,7 +18,7 @@ export function packageBuild(entry: PackageEntries, overrides: Options = {}): Op
     target: 'node22',
     platform: 'node',
     dts: true,
-    sourcemap: true,
+    sourcemap: false,
     clean: true,
     splitting: true,
     treeshake: true,

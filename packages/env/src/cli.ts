@@ -1,6 +1,8 @@
+#!/usr/bin/env node
 /**
  * `infra-env`: the command-line face of @infra/env. The `infra-env` command is `bin/infra-env.js`,
- * which calls `runCli`; this module runs nothing when imported, so `require('@infra/env/cli')` works.
+ * which calls `runCli`. This module runs only when executed itself, and without top-level await, so
+ * `require('@infra/env/cli')` works (a module with top-level await cannot be required).
  *
  *   infra-env example <module>[#export] [--out <file>]
  *   infra-env check <module>[#export] [--file <path>]... [--production] [--json]
@@ -10,9 +12,9 @@
  * `{ schema, options }` to pass `defineEnv` options (files, per-environment defaults).
  * Exit codes: 0 fine, 1 the environment has problems, 2 the command itself is wrong.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defineEnv } from './define-env.ts';
 import { describeEnv } from './describe.ts';
@@ -241,4 +243,26 @@ function nearestPackageJson(from: string): { path: string; type: unknown } | und
     }
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = 2;
+      process.stderr.write(`infra-env: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    },
+  );
 }
