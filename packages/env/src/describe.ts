@@ -5,7 +5,7 @@ import { isSecret } from './secret.ts';
 /** One row of `describeEnv`. */
 export interface EnvDescription {
   key: string;
-  /** The value as display text: secrets `[redacted]`, URL passwords `***`. */
+  /** The value as display text: secrets `[redacted]`, URL userinfo and secret parameters `***`. */
   value: string;
   /** Where it came from: `process.env`, `.env.local:3`, `defaults.development`, `default`, `unset`. */
   source: string;
