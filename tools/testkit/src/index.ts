@@ -1,5 +1,6 @@
 export { type FoundService, findService, type ServiceSource } from './discover.ts';
 export { type ServiceName, ServiceUnavailableError } from './errors.ts';
+export { keySlot } from './key-slot.ts';
 /** Short names, as the design calls them: `await redis()`, `await redisCluster()`, `await postgres()`. */
 export { type TestPostgres, testPostgres, testPostgres as postgres } from './postgres.ts';
 export { type TestRedis, testRedis, testRedis as redis } from './redis.ts';
@@ -12,7 +13,6 @@ export {
   testRedisCluster as redisCluster,
 } from './redis-cluster.ts';
 export {
-  keySlot,
   type RedisClusterNodeProcess,
   type RedisClusterProcess,
   type RedisClusterServerOptions,

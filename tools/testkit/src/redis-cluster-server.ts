@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Cluster, type ClusterOptions, Redis } from 'ioredis';
+import { keySlot, slotCount } from './key-slot.ts';
 import { connectCluster } from './redis-cluster.ts';
 import { stopAfterwards } from './stop-afterwards.ts';
 import { freePort, portAnswers } from './tcp.ts';
@@ -73,9 +74,6 @@ export interface RedisClusterServerOptions {
 interface NodeControl extends RedisClusterNodeProcess {
   start(): Promise<void>;
 }
-
-/** Slots are numbered 0..16383 in Redis Cluster. */
-const slotCount = 16384;
 
 export async function redisClusterServer(options: RedisClusterServerOptions = {}): Promise<RedisClusterProcess> {
   const masters = options.masters ?? 3;
@@ -288,22 +286,6 @@ function slotShares(masters: number): [number, number][] {
 /** The index of the master that serves `slot` (slots never move in these clusters). */
 function ownerOf(slot: number, shares: [number, number][]): number {
   return shares.findIndex(([, last]) => slot <= last);
-}
-
-/** The key's hash slot: CRC16 (XMODEM) of the key, or of its `{hash tag}`, modulo 16384. */
-export function keySlot(key: string): number {
-  let hashed = Buffer.from(key);
-  const open = hashed.indexOf('{');
-  if (open !== -1) {
-    const close = hashed.indexOf('}', open + 1);
-    if (close > open + 1) hashed = hashed.subarray(open + 1, close);
-  }
-  let crc = 0;
-  for (const byte of hashed) {
-    crc ^= byte << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc % slotCount;
 }
 
 async function distinctFreePorts(count: number): Promise<number[]> {

@@ -1,5 +1,6 @@
 import { Cluster, type ClusterOptions, type Redis } from 'ioredis';
 import { afterAll } from 'vitest';
+import { keySlot } from './key-slot.ts';
 import { CONNECT_TIMEOUT_MS, clusterUrls } from './probe.ts';
 import { serviceUrl, serviceVersion, uniqueName } from './services.ts';
 
@@ -21,6 +22,8 @@ export interface TestRedisCluster {
   key(name: string): string;
   /** Another connected `Cluster` (a second "instance", pub/sub); disconnected afterwards. */
   connect(options?: ClusterOptions): Promise<Cluster>;
+  /** The master that serves `key`'s slot, as the client's slot table has it. */
+  masterOf(key: string): MasterAddress;
   /** How many of this file's keys (or those matching `match`) each master holds. */
   keysPerMaster(match?: string): Promise<Record<MasterAddress, number>>;
   /** Deletes this file's keys on every master and closes every client; registered with afterAll automatically. */
@@ -70,6 +73,11 @@ export async function testRedisCluster(options: { tag?: string } = {}): Promise<
     prefix,
     key: (name) => `${prefix}${name}`,
     connect,
+    masterOf: (key) => {
+      const master = client.slots[keySlot(key)]?.[0];
+      if (!master) throw new Error(`no master serves the slot of ${key} (is the client connected?)`);
+      return master as MasterAddress;
+    },
     keysPerMaster: (match = `${prefix}*`) => keysPerMaster(client, match),
     cleanup,
   };

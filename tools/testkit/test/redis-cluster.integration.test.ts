@@ -22,6 +22,12 @@ describe('the shared Redis Cluster', () => {
     for (const count of Object.values(counts)) expect(count).toBeGreaterThan(50);
   });
 
+  it('masterOf names the master that holds a key, as keysPerMaster counts it', async () => {
+    await c.client.set(c.key('one'), '1', 'PX', 60_000);
+    const counts = await c.keysPerMaster(c.key('one'));
+    expect(Object.entries(counts).filter(([, count]) => count === 1)).toEqual([[c.masterOf(c.key('one')), 1]]);
+  });
+
   it('gives a second Cluster client on the same cluster', async () => {
     const other = await c.connect();
     await other.set(c.key('from-other'), '1');
