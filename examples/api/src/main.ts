@@ -35,7 +35,7 @@ const services = await createServices(config, info, { logger });
 const where = { port: config.PORT, host: config.HOST };
 let running: RunningServer;
 try {
-  running = await listen(createApp({ info, services, catalog: createCatalog(), logger }), where);
+  running = await listen(createApp({ info, services, catalog: createCatalog(), logger }), { ...where, logger });
 } catch (error) {
   const problem = listenProblem(error, where);
   if (problem === undefined) throw error;

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkExpectationHandler, clientErrorHandler } from '@infra/http-status/node';
+import type { Logger } from './logger.ts';
 
 export interface RunningServer {
   server: Server;
@@ -9,12 +11,18 @@ export interface RunningServer {
   url: string;
 }
 
-/** Listens on host:port (0 picks a free port) and resolves once it accepts connections. */
+/**
+ * Listens on host:port (0 picks a free port) and resolves once it accepts connections. What Node answers
+ * itself, before the handler sees a request (unparsable, too large headers, too slow, an `Expect` it does
+ * not know), is problem+json too.
+ */
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
-  options: { port: number; host: string },
+  options: { port: number; host: string; logger?: Logger },
 ): Promise<RunningServer> {
   const server = createServer({ requestTimeout: 30_000 }, handler);
+  server.on('clientError', clientErrorHandler(options.logger ? { logger: options.logger } : {}));
+  server.on('checkExpectation', checkExpectationHandler());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
