@@ -1,0 +1,8 @@
+import { packageBuild } from '../../tsup.preset.ts';
+
+export default packageBuild({
+  index: 'src/index.ts',
+  memory: 'src/memory/index.ts',
+  local: 'src/local/index.ts',
+  node: 'src/node/index.ts',
+});
