@@ -5,7 +5,7 @@
 import { type DestinationStream, type Logger as PinoLogger, pino, stdSerializers } from 'pino';
 
 /** The pino-shaped logger every @infra package accepts as its `logger` option. */
-export type { Logger } from '@infra/health';
+export type { Logger } from '@infra/cache';
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
