@@ -76,11 +76,18 @@ all_cluster_ok() { local port; for port in "${cluster_ports[@]}"; do cluster_ok 
 # A daemonized node's parent may be slow to reap it: a zombie counts as gone.
 process_gone() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 
-# Stops a node this script started (its pid file is in our folder); never anything else on the port.
+# Stops a node this script started (its pid file, or the folder it runs in, is ours); never anything
+# else on the port.
 stop_cluster_node() {
-  local pidfile=$cluster_dir/$1/redis.pid pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
+  local pidfile=$cluster_dir/$1/redis.pid pid=""
+  if [ -f "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+  else
+    # Our folder was swept away while the node ran (a temp folder clean-up): its working folder still says.
+    pid=$(timeout 2 redis-cli -p "$1" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p') || true
+    [ -n "$pid" ] && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$cluster_dir/$1 (deleted)" ] || pid=""
+  fi
+  [ -n "$pid" ] || return 0
   if kill -0 "$pid" 2>/dev/null && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; then
     kill -9 "$pid" # it holds nothing worth saving, and SIGTERM takes a cluster node about 2 s
     wait_until "redis-server $pid to stop" 10 process_gone "$pid"
