@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { keySlot, keysPerMaster, portAnswers, redisClusterServer } from '../src/index.ts';
 
 let startedInTest: number[] = [];
+// Started outside a test: one cluster for the tests that leave it as they found it, stopped after the file.
+const shared = await redisClusterServer();
 
 /** `count` keys that all hash to the given master of the cluster. */
 function keysOn(nodeOf: (key: string) => number, node: number, count: number, tag: string): string[] {
@@ -25,7 +27,7 @@ describe('redisClusterServer', () => {
   });
 
   it('starts 3 masters that split the slots, in order, and spread keys over all of them', async () => {
-    const cluster = await redisClusterServer();
+    const cluster = shared;
     const client = await cluster.connect();
     const slots = await client.cluster('SLOTS');
     expect(
@@ -43,7 +45,7 @@ describe('redisClusterServer', () => {
   });
 
   it('nodeOf names the master that holds a key (CRC16 slot, hash tags included)', async () => {
-    const cluster = await redisClusterServer();
+    const cluster = shared;
     const keys = ['a', 'user:1', '{user}:1', 'x{user}y', '{}z', 'foo{}{bar}', 'é'];
     for (const key of keys) {
       const node = cluster.nodes[cluster.nodeOf(key)] as { url: string };
@@ -80,7 +82,7 @@ describe('redisClusterServer', () => {
   });
 
   it('freeze() leaves a master unanswered until thaw()', async () => {
-    const cluster = await redisClusterServer();
+    const cluster = shared;
     const client = await cluster.connect({ redisOptions: { commandTimeout: 300 } });
     client.on('error', () => {});
     const [key] = keysOn(cluster.nodeOf, 2, 1, 'frozen');
