@@ -1,13 +1,14 @@
-import { channel } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock, Closable, Duration, Logger } from '../../../internal/src/index.ts';
+import { clockOption, closeOnce, loggerOption, publish } from '../../../internal/src/index.ts';
 import { aggregateStatus, weightedScore } from './aggregate.ts';
-import { type Clock, systemClock } from './clock.ts';
-import { type Duration, durationOr, positiveDuration } from './duration.ts';
-import { HealthError, invalidOption } from './errors.ts';
+import { type CheckEvent, healthChannels } from './channels.ts';
+import { HealthError, invalidOption, checks as optionCheck } from './errors.ts';
 import { failureText } from './failure-text.ts';
 import { type ServiceInfo, toHealthResponse } from './health-json.ts';
 import { fetchHandler, type HealthPaths, nodeListener, pathMatcher, resolvePaths, type ShowDetails } from './http.ts';
-import { logTo } from './logger.ts';
+import { roundMs } from './measure.ts';
+import { durationOption } from './options.ts';
 import { type CheckOutcome, runCheck } from './run-check.ts';
 import type {
   CheckReport,
@@ -17,17 +18,20 @@ import type {
   HealthResponse,
   HealthStatus,
   HealthTarget,
-  Logger,
   Probe,
 } from './types.ts';
 
 /** Options of {@link createHealth}. */
 export interface HealthOptions {
-  /** How long a check may run before it fails and its signal is aborted; keep it below the probe's own timeout. @default 2000 */
+  /** How long a check may run before it fails and its signal is aborted; keep it below the probe's own timeout. @default '2s' */
+  timeout?: Duration;
+  /** @deprecated Renamed to `timeout`; this alias goes in the next minor version. */
   timeoutMs?: Duration;
-  /** How long a check's result is reused; concurrent requests always share one run. `0` caches nothing. @default 1000 */
+  /** How long a check's result is reused; concurrent requests always share one run. `0` caches nothing. @default '1s' */
+  cacheTtl?: Duration;
+  /** @deprecated Renamed to `cacheTtl`; this alias goes in the next minor version. */
   cacheTtlMs?: Duration;
-  /** Source of time for caching and report timestamps. @default Date.now */
+  /** Source of time and timers: caching, report timestamps and check timeouts run on it (tests inject one). @default the system clock */
   clock?: Clock;
   /** The service's identity, echoed at the top level of every health+json body. @default {} */
   service?: ServiceInfo;
@@ -49,9 +53,13 @@ export interface RegisterOptions {
   probes?: Probe | readonly Probe[];
   /** Whether a failure fails the probe (503); a non-critical failure only warns (200). @default true */
   critical?: boolean;
-  /** This check's timeout. @default the health's `timeoutMs` */
+  /** This check's timeout. @default the health's `timeout` */
+  timeout?: Duration;
+  /** @deprecated Renamed to `timeout`; this alias goes in the next minor version. */
   timeoutMs?: Duration;
-  /** This check's cache lifetime. @default the health's `cacheTtlMs` */
+  /** This check's cache lifetime. @default the health's `cacheTtl` */
+  cacheTtl?: Duration;
+  /** @deprecated Renamed to `cacheTtl`; this alias goes in the next minor version. */
   cacheTtlMs?: Duration;
   /** health+json `componentType`: `'datastore'`, `'system'`, `'component'` or a URI. @default the check's own, if any */
   componentType?: string;
@@ -75,7 +83,7 @@ export interface HealthStats {
 }
 
 /** Liveness, readiness and startup checks, and the HTTP endpoints that serve them. */
-export interface Health {
+export interface Health extends Closable {
   /** Adds a check; returns a function that removes it again. */
   register(name: string, check: HealthCheck, options?: RegisterOptions): () => void;
   /** Runs (or reuses) the checks of a probe, or of every check for `'health'`. */
@@ -96,7 +104,7 @@ export interface Health {
   readonly shuttingDown: boolean;
   /** A snapshot of runs, cache hits and each check's last status. */
   stats(): HealthStats;
-  /** Aborts running checks and releases what checks hold (histograms, timers). */
+  /** Aborts running checks and releases what checks hold (histograms, timers); idempotent. */
   close(): Promise<void>;
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -108,8 +116,8 @@ interface Registered {
   check: HealthCheck;
   probes: ReadonlySet<Probe>;
   critical: boolean;
-  timeoutMs: number;
-  cacheTtlMs: number;
+  timeout: number;
+  cacheTtl: number;
   componentType: string | undefined;
   weight: number;
   running: Promise<CheckReport> | undefined;
@@ -119,29 +127,27 @@ interface Registered {
 
 const probeNames: ReadonlySet<unknown> = new Set(['liveness', 'readiness', 'startup']);
 const targetNames: ReadonlySet<unknown> = new Set([...probeNames, 'health']);
-const checkChannel = channel('infra:health:check');
 
 /**
  * Creates a health instance: register checks, then serve them (`handle`, `listener`, or an adapter).
  *
  * @example
  * const health = createHealth({ service: { version: '1' } });
- * health.register('db', postgresCheck(pool));
+ * health.register('db', postgresCheck({ pool }));
  * createServer(health.listener).listen(8080);
  */
 export function createHealth(options: HealthOptions = {}): Health {
   if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
-  const timeoutMs = positiveDuration(options.timeoutMs, 'timeoutMs', 2_000);
-  const cacheTtlMs = durationOr(options.cacheTtlMs, 'cacheTtlMs', 1_000);
-  const clock = options.clock ?? systemClock;
-  if (typeof clock.now !== 'function') throw invalidOption('clock', 'must have a now() method');
+  const timeout = durationOption(options, 'timeout', 'timeoutMs', { default: 2_000, positive: true });
+  const cacheTtl = durationOption(options, 'cacheTtl', 'cacheTtlMs', { default: 1_000 });
+  const clock = clockOption(options.clock, invalidOption);
   const service = validService(options.service ?? {});
-  const exposeErrors = options.exposeErrors ?? false;
-  const withScore = options.score ?? false;
+  const exposeErrors = optionCheck.boolean(options.exposeErrors, 'exposeErrors', false);
+  const withScore = optionCheck.boolean(options.score, 'score', false);
   const showDetails = validShowDetails(options.showDetails ?? 'never');
   const paths = resolvePaths(options.paths ?? {});
   const match = pathMatcher(paths);
-  const log = logTo(options.logger);
+  const log = loggerOption(options.logger, invalidOption);
 
   const checks = new Map<string, Registered>();
   const closing = new AbortController();
@@ -152,7 +158,7 @@ export function createHealth(options: HealthOptions = {}): Health {
   async function run(entry: Registered): Promise<CheckReport> {
     runs++;
     entry.stats.runs++;
-    const outcome = await runCheck(entry.name, entry.check, entry.timeoutMs, closing.signal);
+    const outcome = await runCheck(entry.name, entry.check, entry.timeout, closing.signal, clock);
     const report = toCheckReport(entry, outcome);
     entry.stats.lastDurationMs = report.durationMs;
     if (report.status === 'fail') entry.stats.failures++;
@@ -161,15 +167,16 @@ export function createHealth(options: HealthOptions = {}): Health {
     }
     if (entry.stats.lastStatus !== report.status) logTransition(entry, report, outcome);
     entry.stats.lastStatus = report.status;
-    if (checkChannel.hasSubscribers) {
-      checkChannel.publish({
+    publish(
+      healthChannels.check,
+      (): CheckEvent => ({
         name: entry.name,
         key: entry.key,
         status: report.status,
         durationMs: report.durationMs,
         error: outcome.error,
-      });
-    }
+      }),
+    );
     return report;
   }
 
@@ -181,7 +188,7 @@ export function createHealth(options: HealthOptions = {}): Health {
       critical: entry.critical,
       weight: entry.weight,
       time: clock.now(),
-      durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+      durationMs: roundMs(outcome.durationMs),
       cached: false,
     };
     if (entry.componentType !== undefined) report.componentType = entry.componentType;
@@ -207,7 +214,7 @@ export function createHealth(options: HealthOptions = {}): Health {
       return entry.running;
     }
     const last = entry.last;
-    if (last !== undefined && clock.now() - last.time < entry.cacheTtlMs) {
+    if (last !== undefined && clock.now() - last.time < entry.cacheTtl) {
       cacheHits++;
       return Promise.resolve({ ...last, cached: true });
     }
@@ -310,21 +317,16 @@ export function createHealth(options: HealthOptions = {}): Health {
     if (componentType !== undefined && (typeof componentType !== 'string' || componentType === '')) {
       throw invalidOption('componentType', `must be a non-empty string (check "${name}")`);
     }
-    const weight = o.weight ?? 1;
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-      throw invalidOption('weight', `must be a finite number >= 0 (check "${name}")`);
-    }
-    if (o.critical !== undefined && typeof o.critical !== 'boolean') {
-      throw invalidOption('critical', `must be a boolean (check "${name}")`);
-    }
+    const weight = optionCheck.number(o.weight, 'weight', { default: 1, min: 0 });
+    const critical = optionCheck.boolean(o.critical, 'critical', true);
     return {
       name,
       key: measurement === undefined ? name : `${name}:${measurement}`,
       check: healthCheck,
       probes,
-      critical: o.critical ?? true,
-      timeoutMs: positiveDuration(o.timeoutMs, 'timeoutMs', timeoutMs),
-      cacheTtlMs: durationOr(o.cacheTtlMs, 'cacheTtlMs', cacheTtlMs),
+      critical,
+      timeout: durationOption(o, 'timeout', 'timeoutMs', { default: timeout, positive: true }),
+      cacheTtl: durationOption(o, 'cacheTtl', 'cacheTtlMs', { default: cacheTtl }),
       componentType,
       weight,
       running: undefined,
@@ -333,8 +335,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     };
   }
 
-  async function close(): Promise<void> {
-    if (closing.signal.aborted) return;
+  const close = closeOnce(async () => {
     closing.abort(new HealthError('ERR_HEALTH_CLOSED', 'health was closed'));
     const results = await Promise.allSettled(
       [...checks.values()].map(async (entry) => {
@@ -344,7 +345,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     for (const result of results) {
       if (result.status === 'rejected') log('warn', { err: result.reason }, 'a health check failed to close');
     }
-  }
+  });
 
   const health: Health = {
     register,

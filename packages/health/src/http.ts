@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidOption } from './errors.ts';
+import { allowedMethod, methodNotAllowed } from './problem.ts';
 import type { HealthRequestInfo, HealthResponse, HealthTarget } from './types.ts';
 
 /** Endpoint paths, one per target. */
@@ -76,11 +77,6 @@ function trimSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** Only GET and HEAD are answered; probes never change anything. */
-export function allowedMethod(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
-}
-
 /** The `showDetails` view of a fetch `Request`. */
 export function fetchRequestInfo(request: Request): HealthRequestInfo {
   const url = new URL(request.url);
@@ -103,8 +99,6 @@ export function nodeRequestInfo(req: IncomingMessage & { originalUrl?: string })
   };
 }
 
-const methodNotAllowed = JSON.stringify({ status: 'fail', output: 'method not allowed; use GET or HEAD' });
-
 /** `health.handle`: a fetch `Response` for the health paths, 404 for others, 405 for non-GET/HEAD methods. */
 export async function fetchHandler(health: HealthEndpoint, request: Request): Promise<Response> {
   const info = fetchRequestInfo(request);
@@ -112,10 +106,8 @@ export async function fetchHandler(health: HealthEndpoint, request: Request): Pr
   if (target === undefined)
     return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } });
   if (!allowedMethod(info.method)) {
-    return new Response(methodNotAllowed, {
-      status: 405,
-      headers: { allow: 'GET, HEAD', 'content-type': 'application/health+json', 'cache-control': 'no-store' },
-    });
+    const refused = methodNotAllowed(info.method);
+    return new Response(refused.body, { status: refused.status, headers: refused.headers });
   }
   const answer = await health.respond(target, info);
   return new Response(info.method === 'HEAD' ? null : answer.body, { status: answer.status, headers: answer.headers });
@@ -139,9 +131,10 @@ export function nodeListener(
     return;
   }
   if (!allowedMethod(info.method)) {
+    const refused = methodNotAllowed(info.method);
     res
-      .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/health+json', 'cache-control': 'no-store' })
-      .end(methodNotAllowed);
+      .writeHead(refused.status, { ...refused.headers, 'content-length': Buffer.byteLength(refused.body) })
+      .end(refused.body);
     return;
   }
   health.respond(target, info).then(

@@ -1,18 +1,23 @@
+export type { Clock, Duration, Logger } from '../../../internal/src/index.ts';
 export { aggregateStatus, weightedScore } from './aggregate.ts';
+export { type CheckEvent, healthChannels, type ShutdownEvent } from './channels.ts';
 export { type CheckDefaults, defineCheck } from './checks/define.ts';
 export { type DiskCheckOptions, diskCheck } from './checks/disk.ts';
 export { type EventLoopCheckOptions, eventLoopCheck } from './checks/event-loop.ts';
 export { type HttpCheckOptions, httpCheck } from './checks/http.ts';
 export { type MemoryCheckOptions, type MemorySample, memoryCheck } from './checks/memory.ts';
-export { type PostgresCheckOptions, postgresCheck, type QueryClient } from './checks/postgres.ts';
+export {
+  type PostgresCheckExtraOptions,
+  type PostgresCheckOptions,
+  postgresCheck,
+  type QueryClient,
+} from './checks/postgres.ts';
 export {
   type ProductionFinding,
   type ProductionReport,
   productionReadinessCheck,
 } from './checks/production-readiness.ts';
-export { type PingClient, type RedisCheckOptions, redisCheck } from './checks/redis.ts';
-export type { Clock } from './clock.ts';
-export type { Duration } from './duration.ts';
+export { type PingClient, type RedisCheckExtraOptions, type RedisCheckOptions, redisCheck } from './checks/redis.ts';
 export { HealthError, type HealthErrorCode } from './errors.ts';
 export {
   createHealth,
@@ -48,6 +53,5 @@ export type {
   HealthResponse,
   HealthStatus,
   HealthTarget,
-  Logger,
   Probe,
 } from './types.ts';

@@ -1,4 +1,7 @@
+import type { Clock } from '../../../internal/src/index.ts';
+import { withDeadline } from '../../../internal/src/index.ts';
 import { HealthError } from './errors.ts';
+import { stopwatch } from './measure.ts';
 import type { CheckResult, HealthCheck, HealthStatus } from './types.ts';
 
 /** One run of a check, normalised: never throws, always settles by the timeout. */
@@ -16,45 +19,40 @@ export interface CheckOutcome {
 const statuses: ReadonlySet<unknown> = new Set(['pass', 'warn', 'fail']);
 
 /**
- * Runs `check` with its own `AbortController`: on timeout the signal is aborted with an
+ * Runs `check` with its own `AbortController`: on timeout (on `clock`) the signal is aborted with an
  * `ERR_HEALTH_CHECK_TIMEOUT` error and the run fails at once, whether or not the check honours the signal,
- * so one hung dependency cannot hold the probe. `parent` (the health instance closing) aborts it too.
+ * so one hung dependency cannot hold the probe. `parent` (the health instance closing) cuts it short too.
  */
 export async function runCheck(
   name: string,
   check: HealthCheck,
-  timeoutMs: number,
+  timeout: number,
   parent: AbortSignal,
+  clock: Clock,
 ): Promise<CheckOutcome> {
-  const started = performance.now();
+  const elapsed = stopwatch(clock);
   const controller = new AbortController();
-  // One promise settles the race for both ways a run is cut short: its timeout, or the health closing.
-  let stop: (reason: unknown) => void = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => {});
-  const cut = (reason: unknown) => {
-    controller.abort(reason);
-    stop(reason);
-  };
-  const onParentAbort = () => cut(parent.reason);
+  const onParentAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(
-    () => cut(new HealthError('ERR_HEALTH_CHECK_TIMEOUT', `check "${name}" timed out after ${timeoutMs} ms`)),
-    timeoutMs,
-  );
   try {
     if (parent.aborted) throw parent.reason;
     const running = Promise.resolve().then(() => check(controller.signal));
-    // The race loser must not surface as an unhandled rejection.
+    // Settles the race when the run is cut (health closing), whether or not the check listens to its signal.
+    const cut = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    // The race losers must not surface as unhandled rejections.
     running.catch(() => {});
-    const result = await Promise.race([running, stopped]);
-    return fromResult(result, performance.now() - started);
+    cut.catch(() => {});
+    const result = await withDeadline(Promise.race([running, cut]), timeout, clock, () => {
+      const error = new HealthError('ERR_HEALTH_CHECK_TIMEOUT', `check "${name}" timed out after ${timeout} ms`);
+      controller.abort(error);
+      return error;
+    });
+    return fromResult(result, elapsed());
   } catch (error) {
-    return { status: 'fail', error, durationMs: performance.now() - started };
+    return { status: 'fail', error, durationMs: elapsed() };
   } finally {
-    clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);
   }
 }

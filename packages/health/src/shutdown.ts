@@ -1,19 +1,12 @@
-import { channel } from 'node:diagnostics_channel';
-import { type Duration, durationOr, positiveDuration } from './duration.ts';
-import { HealthError, invalidOption } from './errors.ts';
-import { logTo } from './logger.ts';
-import type { Logger } from './types.ts';
+import type { Clock, Closable, Duration, Logger } from '../../../internal/src/index.ts';
+import { clockOption, closeOnce, loggerOption, publish, withDeadline } from '../../../internal/src/index.ts';
+import { healthChannels, type ShutdownEvent } from './channels.ts';
+import { type ClosableServer, type DrainableServer, watchServer } from './drain.ts';
+import { checks, HealthError, invalidOption } from './errors.ts';
+import { roundMs, stopwatch } from './measure.ts';
+import { durationOption } from './options.ts';
 
-/** A server that can stop accepting: node:http/https/http2 servers fit, and `fastify.server`. */
-export interface ClosableServer {
-  close(callback?: (error?: Error) => void): unknown;
-  closeIdleConnections?(): void;
-  closeAllConnections?(): void;
-  on?(
-    event: 'request',
-    listener: (req: unknown, res: { setHeader(name: string, value: string): unknown }) => void,
-  ): unknown;
-}
+export type { ClosableServer } from './drain.ts';
 
 /** The part of a health instance shutdown drives. */
 export interface ShutdownHealth {
@@ -26,15 +19,21 @@ export type ShutdownHook = (signal: AbortSignal) => unknown;
 
 /** Options of {@link createShutdown}. */
 export interface ShutdownOptions {
-  /** Servers to stop accepting and drain. @default [] */
+  /** Servers to stop accepting and drain; watched from now on, so a drain knows what is in flight. @default [] */
   servers?: readonly ClosableServer[];
   /** Signals that start the shutdown; a second one forces exit 1. @default ['SIGTERM', 'SIGINT'] */
   signals?: readonly NodeJS.Signals[];
-  /** Failing readiness this long before closing servers, so load balancers stop sending. @default 5000 */
+  /** How long readiness fails before the servers close, so load balancers stop sending. @default '5s' */
+  readinessDelay?: Duration;
+  /** @deprecated Renamed to `readinessDelay`; this alias goes in the next minor version. */
   readinessDelayMs?: Duration;
-  /** How long in-flight requests get before their connections are cut. @default 10000 */
+  /** How long in-flight requests get before their connections are cut. @default '10s' */
+  drainTimeout?: Duration;
+  /** @deprecated Renamed to `drainTimeout`; this alias goes in the next minor version. */
   drainTimeoutMs?: Duration;
-  /** Default timeout of each hook. @default 5000 */
+  /** Default timeout of each hook. @default '5s' */
+  hookTimeout?: Duration;
+  /** @deprecated Renamed to `hookTimeout`; this alias goes in the next minor version. */
   hookTimeoutMs?: Duration;
   /** Whose readiness to fail first; closed after the hooks. @default undefined */
   health?: ShutdownHealth;
@@ -45,11 +44,15 @@ export interface ShutdownOptions {
   exit?: boolean | ((code: number) => void);
   /** Pino-shaped logger for each phase. @default undefined */
   logger?: Logger;
+  /** Source of time and timers: the readiness delay, the drain deadline and hook timeouts run on it (tests). @default the system clock */
+  clock?: Clock;
 }
 
 /** Options of {@link Shutdown.add}. */
 export interface HookOptions {
-  /** @default the shutdown's `hookTimeoutMs` */
+  /** @default the shutdown's `hookTimeout` */
+  timeout?: Duration;
+  /** @deprecated Renamed to `timeout`; this alias goes in the next minor version. */
   timeoutMs?: Duration;
 }
 
@@ -59,34 +62,32 @@ export interface ShutdownResult {
   exitCode: 0 | 1;
   /** What started it: a signal name or the reason given to `run`. */
   reason: string;
-  /** Whether every in-flight request finished within `drainTimeoutMs`. */
+  /** Whether every in-flight request finished within `drainTimeout`. */
   drained: boolean;
   hooks: { name: string; ok: boolean; durationMs: number; error?: unknown }[];
 }
 
 /** Graceful shutdown: fail readiness, wait, drain servers, run hooks in reverse order, exit. */
-export interface Shutdown {
+export interface Shutdown extends Closable {
   /** Adds a cleanup hook; hooks run in reverse order of adding (last opened, first closed). */
   add(name: string, hook: ShutdownHook, options?: HookOptions): void;
   /** Starts the shutdown without a signal; calling it again returns the same run. */
   run(reason?: string): Promise<ShutdownResult>;
   /** Whether a shutdown has started. */
   readonly started: boolean;
-  /** Removes the signal listeners (without shutting down). */
-  close(): void;
-  /** Same as `close()`, for `using`. */
-  [Symbol.dispose](): void;
+  /** Stops listening for signals and watching the servers, without shutting down; idempotent. */
+  close(): Promise<void>;
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated `close()` is async now; use `await using` (`Symbol.asyncDispose`). Goes in the next minor version. */
+  [Symbol.dispose](): void;
 }
 
 interface Hook {
   name: string;
   hook: ShutdownHook;
-  timeoutMs: number;
+  timeout: number;
 }
-
-const shutdownChannel = channel('infra:health:shutdown');
 
 /**
  * Creates a graceful shutdown and listens for `signals`. Every instance holds its own state; nothing is
@@ -107,19 +108,21 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   if (!Array.isArray(signals) || signals.some((s) => typeof s !== 'string' || !s.startsWith('SIG'))) {
     throw invalidOption('signals', `must be signal names like 'SIGTERM', got ${JSON.stringify(signals)}`);
   }
-  const readinessDelayMs = durationOr(options.readinessDelayMs, 'readinessDelayMs', 5_000);
-  const drainTimeoutMs = durationOr(options.drainTimeoutMs, 'drainTimeoutMs', 10_000);
-  const hookTimeoutMs = positiveDuration(options.hookTimeoutMs, 'hookTimeoutMs', 5_000);
+  const readinessDelay = durationOption(options, 'readinessDelay', 'readinessDelayMs', { default: 5_000 });
+  const drainTimeout = durationOption(options, 'drainTimeout', 'drainTimeoutMs', { default: 10_000 });
+  const hookTimeout = durationOption(options, 'hookTimeout', 'hookTimeoutMs', { default: 5_000, positive: true });
   const health = options.health;
-  if (health !== undefined && typeof health.markShuttingDown !== 'function') {
+  if (health !== undefined && typeof health?.markShuttingDown !== 'function') {
     throw invalidOption('health', 'must be a health instance (markShuttingDown missing)');
   }
   const exitOption = options.exit ?? true;
   if (typeof exitOption !== 'boolean' && typeof exitOption !== 'function') {
     throw invalidOption('exit', 'must be a boolean or a function (code) => void');
   }
-  const log = logTo(options.logger);
+  const log = loggerOption(options.logger, invalidOption);
+  const clock = clockOption(options.clock, invalidOption);
 
+  const watched: DrainableServer[] = servers.map((server) => watchServer(server, clock));
   const hooks: Hook[] = [];
   let running: Promise<ShutdownResult> | undefined;
 
@@ -129,14 +132,12 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
     else process.exitCode = code;
   }
 
-  function publish(phase: string, fields: object = {}): void {
-    if (shutdownChannel.hasSubscribers) shutdownChannel.publish({ phase, ...fields });
-  }
+  const event = (fields: ShutdownEvent) => publish(healthChannels.shutdown, () => fields);
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (running !== undefined) {
       log('warn', { signal }, 'second signal: forcing exit');
-      publish('forced', { signal });
+      event({ phase: 'forced', signal });
       exit(1);
       return;
     }
@@ -147,21 +148,21 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   };
   for (const signal of signals) process.on(signal, onSignal);
 
-  function removeListeners(): void {
-    for (const signal of signals) process.off(signal, onSignal);
-  }
-
   async function sequence(reason: string): Promise<ShutdownResult> {
-    log('info', { reason, readinessDelayMs, drainTimeoutMs }, 'shutting down');
-    publish('start', { reason });
+    log('info', { reason, readinessDelayMs: readinessDelay, drainTimeoutMs: drainTimeout }, 'shutting down');
+    event({ phase: 'start', reason });
     health?.markShuttingDown();
-    await delay(readinessDelayMs);
-    publish('drain', { reason });
-    const drained = await drainAll(servers, drainTimeoutMs);
-    if (!drained) log('warn', { drainTimeoutMs }, 'in-flight requests cut after drainTimeoutMs');
+    if (readinessDelay > 0) {
+      await new Promise<void>((resolve) => {
+        clock.setTimeout(resolve, readinessDelay);
+      });
+    }
+    event({ phase: 'drain', reason });
+    const drained = (await Promise.all(watched.map((server) => server.drain(drainTimeout)))).every(Boolean);
+    if (!drained) log('warn', { drainTimeoutMs: drainTimeout }, 'in-flight requests cut after drainTimeout');
     const results: ShutdownResult['hooks'] = [];
     for (const entry of [...hooks].reverse()) {
-      const result = await runHook(entry);
+      const result = await runHook(entry, clock);
       results.push(result);
       if (result.ok) log('info', { hook: entry.name, durationMs: result.durationMs }, 'shutdown hook done');
       else log('error', { hook: entry.name, err: result.error }, 'shutdown hook failed');
@@ -174,7 +175,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
       log('error', { err: error }, 'closing health failed');
     }
     const exitCode = healthClosed && results.every((r) => r.ok) ? 0 : 1;
-    publish('end', { reason, exitCode, drained });
+    event({ phase: 'end', reason, exitCode, drained });
     log('info', { exitCode }, 'shutdown complete');
     // The signal listeners stay until exit: a late second signal must still force, not fall back to the default.
     return { exitCode, reason, drained, hooks: results };
@@ -185,79 +186,59 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
     return running;
   }
 
+  function stopListening(): void {
+    for (const signal of signals) process.off(signal, onSignal);
+    for (const server of watched) server.release();
+  }
+  const close = closeOnce(stopListening);
+
   return {
     add(name, hook, hookOptions = {}) {
       if (typeof name !== 'string' || name === '') throw invalidOption('name', 'must be a non-empty string');
       if (typeof hook !== 'function') throw invalidOption('hook', `must be a function (hook "${name}")`);
-      hooks.push({ name, hook, timeoutMs: positiveDuration(hookOptions.timeoutMs, 'timeoutMs', hookTimeoutMs) });
+      if (typeof hookOptions !== 'object' || hookOptions === null) throw checks.invalid('options', 'must be an object');
+      const timeout = durationOption(hookOptions, 'timeout', 'timeoutMs', { default: hookTimeout, positive: true });
+      hooks.push({ name, hook, timeout });
     },
     run,
     get started() {
       return running !== undefined;
     },
-    close: removeListeners,
-    [Symbol.dispose]: removeListeners,
-    async [Symbol.asyncDispose]() {
-      removeListeners();
+    close,
+    [Symbol.asyncDispose]: close,
+    [Symbol.dispose]() {
+      // Synchronous, as `using` expects: the listeners go now; close() then has nothing left to do.
+      stopListening();
+      void close();
     },
   };
 }
 
-async function runHook(entry: Hook): Promise<ShutdownResult['hooks'][number]> {
-  const started = performance.now();
+/** Runs one hook with its timeout on the clock; never throws. */
+async function runHook(entry: Hook, clock: Clock): Promise<ShutdownResult['hooks'][number]> {
+  const elapsed = stopwatch(clock);
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  // withDeadline's timer does not hold the process open; a hook awaiting nothing that keeps it open would let the
+  // process end with exit code 0 before its timeout could fail it. This timer holds it open until then.
+  const hold = clock.setTimeout(() => {}, entry.timeout);
   try {
-    await Promise.race([
+    await withDeadline(
       Promise.resolve().then(() => entry.hook(controller.signal)),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new HealthError(
-            'ERR_HEALTH_HOOK_TIMEOUT',
-            `shutdown hook "${entry.name}" timed out after ${entry.timeoutMs} ms`,
-          );
-          controller.abort(error);
-          reject(error);
-        }, entry.timeoutMs);
-      }),
-    ]);
-    return { name: entry.name, ok: true, durationMs: performance.now() - started };
+      entry.timeout,
+      clock,
+      () => {
+        const error = new HealthError(
+          'ERR_HEALTH_HOOK_TIMEOUT',
+          `shutdown hook "${entry.name}" timed out after ${entry.timeout} ms`,
+        );
+        controller.abort(error);
+        return error;
+      },
+    );
+    return { name: entry.name, ok: true, durationMs: roundMs(elapsed()) };
   } catch (error) {
-    return { name: entry.name, ok: false, durationMs: performance.now() - started, error };
+    return { name: entry.name, ok: false, durationMs: roundMs(elapsed()), error };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(hold);
   }
-}
-
-/** Stops every server accepting and waits for their connections; cuts what is left after `timeoutMs`. */
-async function drainAll(servers: readonly ClosableServer[], timeoutMs: number): Promise<boolean> {
-  const results = await Promise.all(servers.map((server) => drain(server, timeoutMs)));
-  return results.every(Boolean);
-}
-
-function drain(server: ClosableServer, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    // Requests still arriving on kept-alive sockets are served, but told to close the connection after.
-    server.on?.('request', (_req, res) => res.setHeader('connection', 'close'));
-    let sweeper: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => {
-      clearInterval(sweeper);
-      server.closeAllConnections?.();
-      resolve(false);
-    }, timeoutMs);
-    server.close(() => {
-      clearTimeout(deadline);
-      clearInterval(sweeper);
-      resolve(true);
-    });
-    // A keep-alive socket becomes idle when its in-flight response ends; close it then, not at the deadline.
-    server.closeIdleConnections?.();
-    if (server.closeIdleConnections !== undefined) {
-      sweeper = setInterval(() => server.closeIdleConnections?.(), 50);
-    }
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return ms === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -88,10 +88,3 @@ export interface HealthResponse {
   body: string;
   report: HealthReport;
 }
-
-/** A pino-shaped logger: `logger.warn({ check: 'db' }, 'health check failed')`. */
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}

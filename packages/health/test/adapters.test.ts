@@ -43,7 +43,15 @@ async function expectServes(base: string, health: Health): Promise<void> {
   expect((await readHealthResponse(live)).violations).toEqual([]);
 
   const head = await fetch(`${base}/health/startup`, { method: 'HEAD' });
-  expect(head.status).toBe(503);
+  expect([head.status, await head.text()]).toEqual([503, '']);
+
+  const post = await fetch(`${base}/health/ready`, { method: 'POST' });
+  expect([post.status, post.headers.get('allow'), post.headers.get('content-type')]).toEqual([
+    405,
+    'GET, HEAD',
+    'application/problem+json',
+  ]);
+  expect(await post.json()).toMatchObject({ type: 'about:blank', status: 405 });
 
   expect(await (await fetch(`${base}/app?q=1`)).text()).toBe('app route');
 
@@ -80,16 +88,30 @@ describe('adapters, each with the real framework on an ephemeral port', () => {
     expect((await readHealthResponse(ready)).violations).toEqual([]);
   });
 
-  it('Fastify 5: healthPlugin', async () => {
+  it('Fastify 5: app.register(healthPlugin, { health })', async () => {
     const health = setup();
     const app = Fastify();
-    await app.register(healthPlugin(health));
+    await app.register(healthPlugin, { health });
     app.get('/app', async (_request, reply) => reply.type('text/plain').send('app route'));
     await app.listen({ port: 0, host: '127.0.0.1' });
     cleanup.push(() => app.close());
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     await expectServes(`http://127.0.0.1:${address.port}`, health);
+  });
+
+  it('Fastify 5: the deprecated factory form healthPlugin(health) still works', async () => {
+    const health = setup();
+    const app = Fastify();
+    await app.register(healthPlugin(health));
+    const response = await app.inject({ method: 'GET', url: '/health/ready?x=1' });
+    expect(response.statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('Fastify 5: registering without a health instance fails, naming the option', async () => {
+    const app = Fastify();
+    await expect(app.register(healthPlugin, {} as never)).rejects.toThrow(/Invalid option "health"/);
   });
 
   it('Hono 4: healthMiddleware, served by @hono/node-server', async () => {

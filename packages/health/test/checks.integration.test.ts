@@ -19,7 +19,7 @@ const timeoutMs = 300;
 const margin = 1_500;
 
 function health(): Health {
-  const h = createHealth({ showDetails: 'always', timeoutMs, cacheTtlMs: 0 });
+  const h = createHealth({ showDetails: 'always', timeout: timeoutMs, cacheTtl: 0 });
   cleanup.push(() => h.close());
   return h;
 }
@@ -58,8 +58,8 @@ async function timed(h: Health) {
 describe('postgresCheck against real PostgreSQL', () => {
   it('passes through a pool and a client, reporting the round-trip time', async () => {
     const h = health();
-    h.register('pool', postgresCheck(realPostgres.pool()));
-    h.register('client', postgresCheck(realPostgres.client));
+    h.register('pool', postgresCheck({ pool: realPostgres.pool() }));
+    h.register('client', postgresCheck({ pool: realPostgres.client }));
     const { answer, report } = await timed(h);
     expect(answer.status).toBe(200);
     for (const check of report.checks) {
@@ -73,7 +73,7 @@ describe('postgresCheck against real PostgreSQL', () => {
     const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
     cleanup.push(() => pool.end());
     const h = health();
-    h.register('db', postgresCheck(pool));
+    h.register('db', postgresCheck({ pool: pool }));
     const { answer, report, elapsed } = await timed(h);
     expect(answer.status).toBe(503);
     expect(report.checks[0]).toMatchObject({ status: 'fail', output: 'check failed (ECONNREFUSED)' });
@@ -90,9 +90,9 @@ describe('postgresCheck against real PostgreSQL', () => {
     const neverConnected = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
     cleanup.push(hole.close);
     const h = health();
-    h.register('pool', postgresCheck(pool));
-    h.register('client', postgresCheck(neverConnected));
-    h.register('real', postgresCheck(realPostgres.client));
+    h.register('pool', postgresCheck({ pool: pool }));
+    h.register('client', postgresCheck({ pool: neverConnected }));
+    h.register('real', postgresCheck({ pool: realPostgres.client }));
     const { answer, report, elapsed } = await timed(h);
     expect(answer.status).toBe(503);
     expect(report.checks.map((c) => [c.name, c.status])).toEqual([
@@ -109,7 +109,7 @@ describe('postgresCheck against real PostgreSQL', () => {
 describe('redisCheck against real Redis', () => {
   it('passes, reporting the PING time', async () => {
     const h = health();
-    h.register('redis', redisCheck(realRedis.client));
+    h.register('redis', redisCheck({ client: realRedis.client }));
     const { answer, report } = await timed(h);
     expect(answer.status).toBe(200);
     expect(report.checks[0]).toMatchObject({ status: 'pass', key: 'redis:responseTime', observedUnit: 'ms' });
@@ -121,7 +121,7 @@ describe('redisCheck against real Redis', () => {
     client.on('error', () => {});
     cleanup.push(() => client.disconnect());
     const h = health();
-    h.register('redis', redisCheck(client));
+    h.register('redis', redisCheck({ client: client }));
     const { answer, report, elapsed } = await timed(h);
     expect(answer.status).toBe(503);
     expect(report.checks[0]?.status).toBe('fail');
@@ -134,8 +134,8 @@ describe('redisCheck against real Redis', () => {
     client.on('error', () => {});
     cleanup.push(() => client.disconnect(), hole.close);
     const h = health();
-    h.register('redis', redisCheck(client));
-    h.register('real', redisCheck(realRedis.client));
+    h.register('redis', redisCheck({ client: client }));
+    h.register('real', redisCheck({ client: realRedis.client }));
     const { report, elapsed } = await timed(h);
     expect(report.checks.map((c) => c.status)).toEqual(['fail', 'pass']);
     expect(report.checks[0]?.output).toBe(`check "redis" timed out after ${timeoutMs} ms`);
@@ -146,7 +146,7 @@ describe('redisCheck against real Redis', () => {
     const client = await realRedis.connect();
     await client.quit();
     const h = health();
-    h.register('redis', redisCheck(client));
+    h.register('redis', redisCheck({ client: client }));
     const { report, elapsed } = await timed(h);
     expect(report.checks[0]?.status).toBe('fail');
     expect(elapsed).toBeLessThan(timeoutMs);

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
 import {
   createHealth,
   diskCheck,
@@ -18,8 +20,8 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function health(): Health {
-  const h = createHealth({ showDetails: 'always', cacheTtlMs: 0, timeoutMs: 2_000 });
+function health(options: Parameters<typeof createHealth>[0] = {}): Health {
+  const h = createHealth({ showDetails: 'always', cacheTtl: 0, timeout: '2s', ...options });
   cleanup.push(() => h.close());
   return h;
 }
@@ -92,33 +94,88 @@ describe('memoryCheck', () => {
 });
 
 describe('eventLoopCheck', () => {
-  it('fails when the loop was blocked longer than maxDelayMs, then recovers', async () => {
+  it('fails after a real stall of the event loop longer than maxDelay', async () => {
     const h = health();
-    h.register('loop', eventLoopCheck({ maxDelayMs: 200, resolutionMs: 10 }), { probes: 'liveness' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const blockUntil = performance.now() + 500;
-    while (performance.now() < blockUntil) {
-      // busy: the event loop cannot turn
+    h.register('loop', eventLoopCheck({ maxDelay: '50ms', resolution: 10 }), { probes: 'liveness' });
+    const until = performance.now() + 150;
+    while (performance.now() < until) {
+      // a synchronous busy loop: the event loop cannot turn
     }
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const blocked = await h.check('liveness');
-    expect(blocked.checks[0]).toMatchObject({ status: 'fail', key: 'loop:delay', observedUnit: 'ms' });
-    expect(blocked.checks[0]?.observedValue).toBeGreaterThan(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await h.check('liveness')).checks[0]?.status).toBe('pass');
+    // A few turns of the loop: the sampler's timer, due during the stall, has fired (late) and recorded it.
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect((await h.check('liveness')).checks[0]).toMatchObject({
+      status: 'fail',
+      key: 'loop:delay',
+      observedUnit: 'ms',
+    });
+  });
+
+  it('passes an idle loop with a maxDelay below the sampling interval (the interval is not delay)', async () => {
+    const clock = createTestClock();
+    const h = health();
+    h.register('loop', eventLoopCheck({ maxDelay: 15, resolution: 20, clock }));
+    clock.advance(1_000);
+    expect((await h.check()).checks[0]).toMatchObject({ status: 'pass', observedValue: 0 });
+  });
+
+  it('fails one long stall that p99 of the window would hide', async () => {
+    const clock = createTestClock();
+    const h = health();
+    h.register('loop', eventLoopCheck({ maxDelay: '500ms', resolution: 20, clock }));
+    clock.advance(4_000);
+    // The loop holds for a second: time passes and the sampler's timer fires only after it, 1000 ms late.
+    clock.set(clock.now() + 1_020);
+    clock.advance(0);
+    expect((await h.check()).checks[0]).toMatchObject({
+      status: 'fail',
+      observedValue: 1_000,
+      output: 'longest delay 1000 ms (p99 0 ms), above 500 ms',
+    });
+  });
+
+  it('warns above warnDelay, and reads each window once', async () => {
+    const clock = createTestClock();
+    const h = health();
+    h.register('loop', eventLoopCheck({ maxDelay: 100, warnDelay: 30, resolution: 20, clock }));
+    clock.set(clock.now() + 60);
+    clock.advance(0);
+    const first = (await h.check()).checks[0]?.status;
+    clock.advance(100);
+    expect([first, (await h.check()).checks[0]?.status]).toEqual(['warn', 'pass']);
+  });
+
+  it('still takes the deprecated maxDelayMs and resolutionMs', async () => {
+    const clock = createTestClock();
+    const h = health();
+    h.register('loop', eventLoopCheck({ maxDelayMs: 2, resolutionMs: 10, clock }));
+    clock.set(clock.now() + 13);
+    clock.advance(0);
+    expect((await h.check()).checks[0]).toMatchObject({ status: 'fail', observedValue: 3 });
+  });
+
+  it('stops sampling when the health closes', async () => {
+    const clock = createTestClock();
+    const h = createHealth();
+    h.register('loop', eventLoopCheck({ maxDelay: 100, clock }));
+    expect(clock.pending()).toBe(1);
+    await h.close();
+    expect(clock.pending()).toBe(0);
   });
 
   it('rejects bad thresholds', () => {
+    expect(() => eventLoopCheck({})).toThrow(/"maxDelay"/);
+    expect(() => eventLoopCheck({ maxDelay: 0 })).toThrow(/"maxDelay"/);
     expect(() => eventLoopCheck({ maxDelayMs: 0 })).toThrow(/"maxDelayMs"/);
-    expect(() => eventLoopCheck({ maxDelayMs: 10, warnDelayMs: 20 })).toThrow(/"warnDelayMs"/);
+    expect(() => eventLoopCheck({ maxDelay: 10, warnDelay: 20 })).toThrow(/"warnDelay"/);
+    expect(() => eventLoopCheck({ maxDelay: 10, resolution: '1 week' as never })).toThrow(/"resolution"/);
   });
 });
 
 describe('httpCheck', () => {
-  async function upstream(status: number, delayMs = 0) {
+  async function upstream(status: number) {
     const server = await listen(
       createServer((_req, res) => {
-        setTimeout(() => res.writeHead(status).end('body'), delayMs);
+        res.writeHead(status).end('body');
       }),
     );
     cleanup.push(server.close);
@@ -143,12 +200,38 @@ describe('httpCheck', () => {
     ]);
   });
 
-  it('aborts the request at its own timeoutMs', async () => {
+  it('aborts the request at its own timeout, on the clock', async () => {
+    const server = createServer(() => {
+      // never answers
+    });
+    const { url, close } = await listen(server);
+    cleanup.push(close);
+    const clock = createTestClock();
+    const h = health({ clock, timeout: '1m' });
+    h.register('slow', httpCheck(url, { timeout: 100, clock }));
+    const arrived = once(server, 'request');
+    const checking = h.check();
+    await arrived;
+    await clock.advanceAsync(100);
+    expect((await checking).checks[0]).toMatchObject({ status: 'fail', output: 'no response within 100 ms' });
+  });
+
+  it('warns above warnAbove, measured on the clock', async () => {
+    // Each check measures on its own test clock, which its fake fetch moves on.
+    const slowClock = createTestClock();
+    const fastClock = createTestClock();
+    const fetchAfter = (clock: ReturnType<typeof createTestClock>, ms: number) => async () => {
+      clock.advance(ms);
+      return new Response(null, { status: 204 });
+    };
     const h = health();
-    h.register('slow', httpCheck(await upstream(200, 5_000), { timeoutMs: 100 }));
-    const started = performance.now();
-    expect((await h.check()).checks[0]).toMatchObject({ status: 'fail', output: 'no response within 100 ms' });
-    expect(performance.now() - started).toBeLessThan(1_500);
+    const url = 'http://dependency.test/';
+    h.register('slow', httpCheck(url, { warnAbove: '50ms', clock: slowClock, fetch: fetchAfter(slowClock, 51) }));
+    h.register('fast', httpCheck(url, { warnAboveMs: 50, clock: fastClock, fetch: fetchAfter(fastClock, 50) }));
+    expect((await h.check()).checks.map((c) => [c.name, c.status, c.observedValue])).toEqual([
+      ['slow', 'warn', 51],
+      ['fast', 'pass', 50],
+    ]);
   });
 
   it('fails against a closed port', async () => {
@@ -206,25 +289,52 @@ describe('productionReadinessCheck', () => {
 });
 
 describe('postgresCheck and redisCheck with structural clients', () => {
-  it('accept anything with query() / ping() and reject what has neither', async () => {
+  it('take the client in an object: { pool } and { client }', async () => {
     const h = health();
-    h.register('pg', postgresCheck({ query: async () => ({ rows: [] }) }));
-    h.register('redis', redisCheck({ ping: async () => 'PONG' }));
-    h.register('bad-redis', redisCheck({ ping: async () => 'NOPE' }));
+    h.register('pg', postgresCheck({ pool: { query: async () => ({ rows: [] }) } }));
+    h.register('redis', redisCheck({ client: { ping: async () => 'PONG' } }));
+    h.register('bad-redis', redisCheck({ client: { ping: async () => 'NOPE' } }));
     expect((await h.check()).checks.map((c) => [c.key, c.status])).toEqual([
       ['pg:responseTime', 'pass'],
       ['redis:responseTime', 'pass'],
       ['bad-redis:responseTime', 'fail'],
     ]);
-    expect(() => postgresCheck({} as never)).toThrow(/"client"/);
+  });
+
+  it('still take the client positionally (deprecated)', async () => {
+    const h = health();
+    h.register('pg', postgresCheck({ query: async () => ({ rows: [] }) }, { sql: 'SELECT 2' }));
+    h.register('redis', redisCheck({ ping: async () => 'PONG' }, {}));
+    expect((await h.check()).checks.map((c) => c.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('reject what has neither query() nor ping(), naming the option', () => {
+    expect(() => postgresCheck({ pool: {} } as never)).toThrow(/"pool"/);
+    expect(() => postgresCheck({} as never)).toThrow(/"pool"/);
+    expect(() => redisCheck({ client: {} } as never)).toThrow(/"client"/);
     expect(() => redisCheck({} as never)).toThrow(/"client"/);
   });
 
-  it('warn above warnAboveMs', async () => {
+  it('warn above warnAbove (and the deprecated warnAboveMs), measured on the clock', async () => {
+    const after = <T>(ms: number, reply: T) => {
+      const clock = createTestClock();
+      const call = async () => {
+        clock.advance(ms);
+        return reply;
+      };
+      return { clock, call };
+    };
+    const redis = after(6, 'PONG');
+    const pg = after(6, {});
+    const pgOld = after(5, {});
     const h = health();
-    const slow = () => new Promise((resolve) => setTimeout(() => resolve('PONG'), 30));
-    h.register('redis', redisCheck({ ping: slow }, { warnAboveMs: 5 }));
-    h.register('pg', postgresCheck({ query: slow }, { warnAboveMs: '5ms' }));
-    expect((await h.check()).checks.map((c) => c.status)).toEqual(['warn', 'warn']);
+    h.register('redis', redisCheck({ client: { ping: redis.call }, warnAbove: 5, clock: redis.clock }));
+    h.register('pg', postgresCheck({ pool: { query: pg.call }, warnAbove: '5ms', clock: pg.clock }));
+    h.register('pg-old', postgresCheck({ pool: { query: pgOld.call }, warnAboveMs: 5, clock: pgOld.clock }));
+    expect((await h.check()).checks.map((c) => [c.name, c.status])).toEqual([
+      ['redis', 'warn'],
+      ['pg', 'warn'],
+      ['pg-old', 'pass'],
+    ]);
   });
 });

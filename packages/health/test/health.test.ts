@@ -1,6 +1,14 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CheckReport, createHealth, type Health, HealthError, type HealthResponse } from '../src/index.ts';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
+import {
+  type CheckReport,
+  createHealth,
+  type Health,
+  HealthError,
+  type HealthResponse,
+  healthChannels,
+} from '../src/index.ts';
 import { validateHealthResponse } from './health-json-validator.ts';
 
 const opened: Health[] = [];
@@ -14,14 +22,11 @@ function health(options: Parameters<typeof createHealth>[0] = {}): Health {
   return h;
 }
 
-function fakeClock(start = Date.UTC(2026, 0, 1)) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
+/** A pino-shaped logger that records what it is told. */
+function recordingLogger() {
+  const logs: [string, object, string | undefined][] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void logs.push([level, obj, msg]);
+  return { logs, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
 /** Every answer must conform to the draft; returns the parsed body. */
@@ -118,7 +123,7 @@ describe('probes', () => {
   });
 
   it('lets one check belong to several probes and shares its cached result', async () => {
-    const h = health({ cacheTtlMs: 10_000 });
+    const h = health({ cacheTtl: 10_000 });
     let runs = 0;
     h.register('db', () => void runs++, { probes: ['readiness', 'startup'] });
     await h.check('startup');
@@ -142,58 +147,90 @@ describe('probes', () => {
 });
 
 describe('timeouts', () => {
-  it('fails a hung check within its timeout plus a margin while the others still report', async () => {
-    const h = health({ showDetails: 'always', timeoutMs: 100 });
+  it('fails a hung check at its timeout on the clock while the others still report', async () => {
+    const clock = createTestClock();
+    const h = health({ showDetails: 'always', timeout: 100, clock });
+    h.register('hung', () => new Promise(() => {}));
+    h.register('db', () => ({ observedValue: 1, observedUnit: 'ms' }));
+    h.register('later', () => new Promise<void>((resolve) => clock.setTimeout(resolve, 20)));
+    const answering = h.respond('readiness');
+    await clock.advanceAsync(100);
+    const answer = await answering;
+    expect(answer.status).toBe(503);
+    expect(conforming(answer).checks).toEqual({
+      hung: [expect.objectContaining({ status: 'fail', output: 'check "hung" timed out after 100 ms' })],
+      db: [expect.objectContaining({ status: 'pass' })],
+      later: [expect.objectContaining({ status: 'pass' })],
+    });
+  });
+
+  it('is still waiting for a hung check 1 ms before its timeout', async () => {
+    const clock = createTestClock();
+    const h = health({ timeout: 100, clock });
+    h.register('hung', () => new Promise(() => {}));
+    let settled = false;
+    const answering = h.check().then(() => (settled = true));
+    await clock.advanceAsync(99);
+    expect(settled).toBe(false);
+    await clock.advanceAsync(1);
+    await answering;
+  });
+
+  it("aborts a timed-out check's signal with ERR_HEALTH_CHECK_TIMEOUT and counts the timeout", async () => {
+    const clock = createTestClock();
+    const h = health({ timeout: '2s', clock });
     let aborted: unknown;
     h.register('hung', (signal) => {
       signal.addEventListener('abort', () => (aborted = signal.reason));
       return new Promise(() => {});
     });
-    h.register('db', () => ({ observedValue: 1, observedUnit: 'ms' }));
-    h.register('slowish', () => new Promise<void>((resolve) => setTimeout(resolve, 20)));
-    const started = performance.now();
-    const answer = await h.respond('readiness');
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(95);
-    expect(elapsed).toBeLessThan(1_000);
-    expect(answer.status).toBe(503);
-    const checks = (conforming(answer).checks ?? {}) as Record<string, { status: string; output?: string }[]>;
-    expect(checks.hung?.[0]).toMatchObject({ status: 'fail', output: 'check "hung" timed out after 100 ms' });
-    expect(checks.db?.[0]?.status).toBe('pass');
-    expect(checks.slowish?.[0]?.status).toBe('pass');
+    const checking = h.check();
+    await clock.advanceAsync(2_000);
+    await checking;
     expect(aborted).toBeInstanceOf(HealthError);
-    expect((aborted as HealthError).code).toBe('ERR_HEALTH_CHECK_TIMEOUT');
-    expect(h.stats().checks.hung?.timeouts).toBe(1);
+    expect([(aborted as HealthError).code, h.stats().checks.hung?.timeouts]).toEqual(['ERR_HEALTH_CHECK_TIMEOUT', 1]);
   });
 
   it('runs checks in parallel, not one after another', async () => {
     const h = health();
-    let running = 0;
-    let most = 0;
+    const started: string[] = [];
+    const releases: (() => void)[] = [];
     for (const name of ['a', 'b', 'c', 'd']) {
-      h.register(name, async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        running--;
+      h.register(name, () => {
+        started.push(name);
+        return new Promise<void>((resolve) => releases.push(resolve));
       });
     }
-    await h.check();
-    expect(most).toBe(4);
+    const checking = h.check();
+    await new Promise((resolve) => setImmediate(resolve));
+    // All four started before any finished.
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    for (const release of releases) release();
+    await checking;
   });
 
   it('uses a per-check timeout over the default', async () => {
-    const h = health({ timeoutMs: '10s' });
-    h.register('hung', () => new Promise(() => {}), { timeoutMs: '50ms' });
-    const started = performance.now();
-    expect((await h.check()).status).toBe('fail');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    const clock = createTestClock();
+    const h = health({ timeout: '10s', clock });
+    h.register('hung', () => new Promise(() => {}), { timeout: '50ms' });
+    const checking = h.check();
+    await clock.advanceAsync(50);
+    expect((await checking).checks[0]).toMatchObject({ status: 'fail', durationMs: 50 });
+  });
+
+  it('still takes the deprecated timeoutMs', async () => {
+    const clock = createTestClock();
+    const h = health({ timeoutMs: '10s', clock });
+    h.register('hung', () => new Promise(() => {}), { timeoutMs: 30 });
+    const checking = h.check();
+    await clock.advanceAsync(30);
+    expect((await checking).checks[0]?.output).toBe('check "hung" timed out after 30 ms');
   });
 });
 
 describe('caching', () => {
   it('shares one run between concurrent requests (single flight)', async () => {
-    const h = health({ cacheTtlMs: 0 });
+    const h = health({ cacheTtl: 0 });
     let calls = 0;
     let release = () => {};
     h.register('db', () => {
@@ -209,9 +246,9 @@ describe('caching', () => {
     expect(h.stats()).toMatchObject({ runs: 1, cacheHits: 24 });
   });
 
-  it('reuses a result within cacheTtlMs and runs again after it', async () => {
-    const clock = fakeClock();
-    const h = health({ clock, cacheTtlMs: '5s' });
+  it('reuses a result within cacheTtl and runs again after it', async () => {
+    const clock = createTestClock();
+    const h = health({ clock, cacheTtl: '5s' });
     let calls = 0;
     h.register('db', () => ({ observedValue: ++calls }));
     const first = await h.check();
@@ -227,8 +264,8 @@ describe('caching', () => {
   });
 
   it('caches failures too, so a down dependency is not hammered', async () => {
-    const clock = fakeClock();
-    const h = health({ clock, cacheTtlMs: 1_000 });
+    const clock = createTestClock();
+    const h = health({ clock, cacheTtl: 1_000 });
     let calls = 0;
     h.register('db', () => {
       calls++;
@@ -239,11 +276,11 @@ describe('caching', () => {
     expect(calls).toBe(1);
   });
 
-  it('honours a per-check cacheTtlMs', async () => {
-    const clock = fakeClock();
-    const h = health({ clock, cacheTtlMs: 10_000 });
+  it('honours a per-check cacheTtl', async () => {
+    const clock = createTestClock();
+    const h = health({ clock, cacheTtl: 10_000 });
     let calls = 0;
-    h.register('fresh', () => void calls++, { cacheTtlMs: 0 });
+    h.register('fresh', () => void calls++, { cacheTtl: 0 });
     await h.check();
     await h.check();
     expect(calls).toBe(2);
@@ -277,7 +314,7 @@ describe('details and redaction', () => {
   });
 
   it('redacts thrown error text but keeps a system error code', async () => {
-    const h = health({ showDetails: 'always', cacheTtlMs: 0 });
+    const h = health({ showDetails: 'always', cacheTtl: 0 });
     h.register('db', () => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432 user=admin'), { code: 'ECONNREFUSED' });
     });
@@ -301,7 +338,7 @@ describe('details and redaction', () => {
   });
 
   it('writes ISO times from the clock and no-store caching', async () => {
-    const clock = fakeClock(Date.UTC(2026, 10, 22, 12, 0, 0));
+    const clock = createTestClock(Date.UTC(2026, 10, 22, 12, 0, 0));
     const h = health({ clock, showDetails: 'always' });
     h.register('db', () => {});
     const answer = await h.respond('readiness');
@@ -311,18 +348,14 @@ describe('details and redaction', () => {
 });
 
 describe('observability', () => {
-  it('publishes each run on infra:health:check and logs status changes', async () => {
+  it('publishes each run on healthChannels.check (infra:health:check) and logs status changes', async () => {
     const seen: unknown[] = [];
     const listener = (message: unknown) => seen.push(message);
+    expect(healthChannels.check.name).toBe('infra:health:check');
     subscribe('infra:health:check', listener);
-    const logs: [string, object, string][] = [];
-    const logger = {
-      info: (obj: object, msg: string) => logs.push(['info', obj, msg]),
-      warn: (obj: object, msg: string) => logs.push(['warn', obj, msg]),
-      error: (obj: object, msg: string) => logs.push(['error', obj, msg]),
-    };
+    const { logs, logger } = recordingLogger();
     try {
-      const h = health({ logger, cacheTtlMs: 0 });
+      const h = health({ logger, cacheTtl: 0 });
       let up = false;
       h.register('db', () => {
         if (!up) throw new Error('down');
@@ -332,7 +365,7 @@ describe('observability', () => {
       up = true;
       await h.check();
       expect(seen).toHaveLength(3);
-      expect(seen[0]).toMatchObject({ name: 'db', status: 'fail' });
+      expect(seen[0]).toMatchObject({ name: 'db', key: 'db', status: 'fail', durationMs: expect.any(Number) });
       // Only transitions are logged: fail once, then pass once.
       expect(logs.map(([level, , msg]) => `${level}: ${msg}`)).toEqual([
         'error: health check fails',
@@ -350,7 +383,7 @@ describe('robustness', () => {
     const boom = () => {
       throw new Error('logger down');
     };
-    const h = health({ logger: { info: boom, warn: boom, error: boom } });
+    const h = health({ logger: { debug: boom, info: boom, warn: boom, error: boom } });
     h.register('db', () => ({ status: 'fail' }));
     expect((await h.respond('readiness')).status).toBe(503);
     expect((await h.respond('readiness')).status).toBe(503);
@@ -370,9 +403,13 @@ describe('robustness', () => {
 
 describe('options and lifecycle', () => {
   it.each([
-    [{ timeoutMs: -1 }, 'timeoutMs'],
+    [{ timeout: -1 }, 'timeout'],
+    [{ timeout: 0 }, 'timeout'],
     [{ timeoutMs: 0 }, 'timeoutMs'],
-    [{ cacheTtlMs: '5 minutes' }, 'cacheTtlMs'],
+    [{ timeout: '1s', timeoutMs: '1s' }, 'timeout'],
+    [{ cacheTtl: '5 minutes' }, 'cacheTtl'],
+    [{ clock: { now: () => 0 } }, 'clock'],
+    [{ score: 'yes' }, 'score'],
     [{ showDetails: 'sometimes' }, 'showDetails'],
     [{ paths: { readiness: 'ready' } }, 'paths.readiness'],
     [{ paths: { liveness: '/health' } }, 'paths.health'],
@@ -392,7 +429,7 @@ describe('options and lifecycle', () => {
     expect(() => h.register('x', () => {}, { probes: ['ready' as 'readiness'] })).toThrow(/"probes"/);
     expect(() => h.register('y', () => {}, { weight: -1 })).toThrow(/"weight"/);
     // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
-    expect(() => h.register('z', () => {}, { timeoutMs: 'soon' })).toThrow(/"timeoutMs"/);
+    expect(() => h.register('z', () => {}, { timeout: 'soon' })).toThrow(/"timeout"/);
     expect(() => h.register('w', 'nope' as unknown as () => void)).toThrow(/"check"/);
   });
 
@@ -421,7 +458,7 @@ describe('options and lifecycle', () => {
   });
 
   it('close() aborts running checks, closes the checks, and refuses new ones', async () => {
-    const h = createHealth({ timeoutMs: '1m' });
+    const h = createHealth({ timeout: '1m' });
     let closed = false;
     const check = Object.assign(
       (signal: AbortSignal) =>
@@ -441,8 +478,21 @@ describe('options and lifecycle', () => {
     expect(() => h.register('late', () => {})).toThrow(expect.objectContaining({ code: 'ERR_HEALTH_CLOSED' }));
   });
 
+  it("close() is idempotent: every call returns the first one's promise, and checks close once", async () => {
+    const h = createHealth();
+    let closes = 0;
+    h.register(
+      'db',
+      Object.assign(() => {}, { close: () => void closes++ }),
+    );
+    const first = h.close();
+    expect(h.close()).toBe(first);
+    await Promise.all([first, h[Symbol.asyncDispose]()]);
+    expect(closes).toBe(1);
+  });
+
   it('reports with every check result shaped as documented', async () => {
-    const clock = fakeClock();
+    const clock = createTestClock();
     const h = health({ clock });
     h.register('db', () => ({ observedValue: 2, observedUnit: 'ms' }), {
       componentType: 'datastore',

@@ -17,6 +17,26 @@ function setup(options: Parameters<typeof createHealth>[0] = {}): Health {
   return health;
 }
 
+/** A 405 as the health endpoints must answer it: RFC 9457 problem+json, `Allow: GET, HEAD`. */
+async function expectMethodNotAllowed(response: Response, method: string): Promise<void> {
+  expect({
+    status: response.status,
+    allow: response.headers.get('allow'),
+    type: response.headers.get('content-type'),
+    body: await response.json(),
+  }).toEqual({
+    status: 405,
+    allow: 'GET, HEAD',
+    type: 'application/problem+json',
+    body: {
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: `${method} is not allowed on a health endpoint; use GET or HEAD`,
+    },
+  });
+}
+
 describe('health.handle (fetch)', () => {
   it.each([
     ['/health/live', 'pass', ['loop']],
@@ -60,13 +80,16 @@ describe('health.handle (fetch)', () => {
     expect(body).toEqual({ status: 'fail' });
   });
 
-  it('answers 404 for other paths and 405 for other methods', async () => {
+  it('answers 404 for other paths', async () => {
     const health = setup();
     expect((await health.handle(new Request('http://localhost/healthz'))).status).toBe(404);
     expect((await health.handle(new Request('http://localhost/health/readyx'))).status).toBe(404);
+  });
+
+  it('answers POST on a health path with a problem+json 405 and Allow: GET, HEAD', async () => {
+    const health = setup();
     const post = await health.handle(new Request('http://localhost/health/ready', { method: 'POST' }));
-    expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    await expectMethodNotAllowed(post, 'POST');
   });
 
   it('answers HEAD with the status and no body', async () => {
@@ -106,6 +129,13 @@ describe('health.listener (node:http)', () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
     const head = await fetch(`${server.url}/health/ready`, { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([200, '']);
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('answers %s on a health path with a problem+json 405', async (method) => {
+    const health = setup();
+    const server = await listen(health.listener);
+    cleanup.push(server.close);
+    await expectMethodNotAllowed(await fetch(`${server.url}/health/ready`, { method }), method);
   });
 
   it('passes other paths to next() when given one', async () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/duration.ts';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
 import { pathMatcher, pathOf, resolvePaths } from '../src/http.ts';
+import { createHealth } from '../src/index.ts';
 
 const segment = fc.stringMatching(/^[a-z0-9._~-]{1,12}$/);
 const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`);
@@ -49,33 +50,19 @@ describe('pathMatcher', () => {
   });
 });
 
-describe('parseDuration', () => {
-  it('reads whole and compound units', () => {
-    expect(parseDuration('1m30s', 'x')).toBe(90_000);
-    expect(parseDuration('250ms', 'x')).toBe(250);
-    expect(parseDuration('1.5s', 'x')).toBe(1_500);
-    expect(parseDuration('1h 5m', 'x')).toBe(3_900_000);
-    expect(parseDuration(' 42 ', 'x')).toBe(42);
+describe('duration options', () => {
+  it('read whole and compound units through the kernel grammar', async () => {
+    const clock = createTestClock();
+    const health = createHealth({ clock, timeout: '1m30s' });
+    health.register('hung', () => new Promise(() => {}));
+    const checking = health.check();
+    await clock.advanceAsync(90_000);
+    expect((await checking).checks[0]?.output).toBe('check "hung" timed out after 90000 ms');
   });
 
-  it('agrees with arithmetic for any combination of parts', () => {
-    const units = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
-    const part = fc.tuple(
-      fc.integer({ min: 0, max: 999 }),
-      fc.constantFrom(...(Object.keys(units) as (keyof typeof units)[])),
-    );
-    fc.assert(
-      fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (parts) => {
-        const text = parts.map(([n, unit]) => `${n}${unit}`).join('');
-        const expected = parts.reduce((sum, [n, unit]) => sum + n * units[unit], 0);
-        expect(parseDuration(text, 'x')).toBe(expected);
-      }),
-    );
-  });
-
-  it('rejects anything else, naming the option', () => {
+  it('reject anything else, naming the option', () => {
     for (const bad of ['', 'soon', '5 minutes', '-1s', '1x', 's', Number.NaN, -1, Number.POSITIVE_INFINITY, null, {}]) {
-      expect(() => parseDuration(bad, 'timeoutMs'), String(bad)).toThrow(/Invalid option "timeoutMs"/);
+      expect(() => createHealth({ cacheTtl: bad as never }), String(bad)).toThrow(/Invalid option "cacheTtl"/);
     }
   });
 });

@@ -36,6 +36,9 @@ it('runs the opening example of the README', async () => {
       version: '1',
       checks: { 'event-loop:delay': [{ status: 'pass' }] },
     });
+    const post = await fetch(`${base}/health/ready`, { method: 'POST' });
+    expect([post.status, post.headers.get('content-type')]).toEqual([405, 'application/problem+json']);
+    expect(example).not.toMatch(/\b\w+Ms\b/);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];

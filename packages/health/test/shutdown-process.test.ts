@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readHealthResponse } from './health-json-validator.ts';
+import { wireConnection } from './wire.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures/shutdown-server.ts');
 const children: ChildProcess[] = [];
@@ -56,8 +57,9 @@ async function start(env: Record<string, string> = {}) {
       else waiters.push({ test, resolve });
     });
   const listening = await waitFor((e) => e.event === 'listening');
-  const base = `http://127.0.0.1:${listening.port as number}`;
-  return { child, events, waitFor, exited, base, stderr: () => stderr };
+  const port = listening.port as number;
+  const base = `http://127.0.0.1:${port}`;
+  return { child, events, waitFor, exited, base, port, stderr: () => stderr };
 }
 
 const hookOrder = (events: Event[]) => events.filter((e) => e.event === 'hook').map((e) => e.name);
@@ -72,7 +74,7 @@ describe('createShutdown in a real process', () => {
     service.child.kill('SIGTERM');
     await service.waitFor((e) => e.event === 'log' && e.msg === 'shutting down');
 
-    // During readinessDelayMs the server still accepts: readiness says 503, liveness still 200.
+    // During readinessDelay the server still accepts: readiness says 503, liveness still 200.
     const ready = await fetch(`${service.base}/health/ready`);
     expect(ready.status).toBe(503);
     const { violations, body } = await readHealthResponse(ready);
@@ -114,5 +116,43 @@ describe('createShutdown in a real process', () => {
     expect(service.events).toContainEqual(expect.objectContaining({ msg: 'second signal: forcing exit' }));
     // The stuck hook was first (added last); the others never got their turn.
     expect(hookOrder(service.events)).toEqual(['stuck']);
+  });
+
+  it('answers a request that arrives on a busy keep-alive socket during the drain, with Connection: close', async () => {
+    const service = await start({ SLOW_RELEASE: 'fast', READINESS_DELAY_MS: '0' });
+    const socket = await wireConnection(service.port);
+    socket.send('/slow');
+    await service.waitFor((e) => e.event === 'slow-start');
+    service.child.kill('SIGTERM');
+    await service.waitFor((e) => e.event === 'phase' && e.phase === 'drain');
+    // Pipelined behind the in-flight /slow; the app answers it synchronously (and then lets /slow finish).
+    socket.send('/fast');
+    const { responses, leftover } = await socket.closed;
+    const { code } = await service.exited;
+    expect({ code, stderr: service.stderr() }).toEqual({ code: 0, stderr: '' });
+    expect(responses.map((r) => [r.status, r.body])).toEqual([
+      [200, 'slow done'],
+      [200, 'fast'],
+    ]);
+    expect(responses[1]?.headers.connection).toBe('close');
+    expect(leftover).toBe('');
+    expect(hookOrder(service.events)).toEqual(['scheduler', 'cache', 'postgres']);
+  });
+
+  it('under load: every in-flight keep-alive request and every request arriving during the drain is answered in full', async () => {
+    const service = await start({ SLOW_RELEASE: 'fast', READINESS_DELAY_MS: '0' });
+    const sockets = await Promise.all(Array.from({ length: 100 }, () => wireConnection(service.port)));
+    // Half have sent their headers (keep-alive promised) before the drain begins, half have not.
+    for (const [i, socket] of sockets.entries()) socket.send(i % 2 === 0 ? '/slow' : '/stream');
+    await service.waitFor(() => service.events.filter((e) => e.event === 'slow-start').length === sockets.length);
+    service.child.kill('SIGTERM');
+    await service.waitFor((e) => e.event === 'phase' && e.phase === 'drain');
+    for (const socket of sockets) socket.send('/fast');
+    const results = await Promise.all(sockets.map((socket) => socket.closed));
+    const { code } = await service.exited;
+    expect({ code, stderr: service.stderr() }).toEqual({ code: 0, stderr: '' });
+    const answered = results.map(({ responses, leftover }) => [...responses.map((r) => r.body), leftover]);
+    expect(answered).toEqual(sockets.map((_, i) => [i % 2 === 0 ? 'slow done' : 'part1;part2', 'fast', '']));
+    expect(hookOrder(service.events)).toEqual(['scheduler', 'cache', 'postgres']);
   });
 });

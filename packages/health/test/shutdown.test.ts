@@ -1,19 +1,23 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, createShutdown, type HealthError, type Shutdown } from '../src/index.ts';
+import { createTestClock } from '../../../internal/src/test-clock.ts';
+import { createHealth, createShutdown, HealthError, healthChannels, type Shutdown } from '../src/index.ts';
 import { listen } from './serve.ts';
+import { wireConnection } from './wire.ts';
 
 const opened: Shutdown[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
 });
 
 function shutdown(options: Parameters<typeof createShutdown>[0] = {}) {
   const exits: number[] = [];
-  const s = createShutdown({ signals: [], readinessDelayMs: 0, exit: (code) => exits.push(code), ...options });
+  const clock = createTestClock();
+  const s = createShutdown({ signals: [], readinessDelay: 0, exit: (code) => exits.push(code), clock, ...options });
   opened.push(s);
-  return { s, exits };
+  return { s, exits, clock };
 }
 
 describe('createShutdown', () => {
@@ -33,63 +37,111 @@ describe('createShutdown', () => {
     ]);
   });
 
-  it('gives exit code 1 when a hook throws or times out, and still runs the rest', async () => {
-    const { s } = shutdown({ hookTimeoutMs: 50 });
+  it('gives exit code 1 when a hook throws, and still runs the rest', async () => {
+    const { s } = shutdown();
     const ran: string[] = [];
-    let abortReason: unknown;
     s.add('first', () => void ran.push('first'));
+    s.add('throws', () => {
+      throw new Error('nope');
+    });
+    const result = await s.run();
+    expect([result.exitCode, ran, result.hooks.map((h) => [h.name, h.ok])]).toEqual([
+      1,
+      ['first'],
+      [
+        ['throws', false],
+        ['first', true],
+      ],
+    ]);
+  });
+
+  it('fails a hook at its hookTimeout on the clock, aborting its signal with ERR_HEALTH_HOOK_TIMEOUT', async () => {
+    const { s, clock } = shutdown({ hookTimeout: '50ms' });
+    let abortReason: unknown;
     s.add('hangs', (signal) => {
       signal.addEventListener('abort', () => (abortReason = signal.reason));
       return new Promise(() => {});
     });
-    s.add('throws', () => {
-      throw new Error('nope');
-    });
-    const started = performance.now();
-    const result = await s.run();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expect(result.exitCode).toBe(1);
-    expect(result.hooks.map((h) => [h.name, h.ok])).toEqual([
-      ['throws', false],
-      ['hangs', false],
-      ['first', true],
-    ]);
-    expect(ran).toEqual(['first']);
-    expect((abortReason as HealthError).code).toBe('ERR_HEALTH_HOOK_TIMEOUT');
-  });
-
-  it('fails readiness before waiting readinessDelayMs, then closes the servers', async () => {
-    const health = createHealth();
-    const server = await listen(health.listener);
-    let readyDuringDelay = 0;
-    const { s } = shutdown({ health, readinessDelayMs: 200, servers: [] });
     const running = s.run();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    readyDuringDelay = (await fetch(`${server.url}/health/ready`)).status;
-    expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
-    await running;
-    await server.close();
-    expect(readyDuringDelay).toBe(503);
-    expect(health.shuttingDown).toBe(true);
+    await clock.advanceAsync(49);
+    expect(abortReason).toBeUndefined();
+    await clock.advanceAsync(1);
+    const result = await running;
+    expect(result.hooks[0]).toMatchObject({ name: 'hangs', ok: false, durationMs: 50 });
+    expect(abortReason).toEqual(expect.objectContaining({ code: 'ERR_HEALTH_HOOK_TIMEOUT' }));
+    expect(abortReason).toBeInstanceOf(HealthError);
   });
 
-  it('cuts connections still busy after drainTimeoutMs and reports drained: false', async () => {
+  it('a per-hook timeout overrides hookTimeout', async () => {
+    const { s, clock } = shutdown({ hookTimeout: '1m' });
+    s.add('hangs', () => new Promise(() => {}), { timeout: '2s' });
+    const running = s.run();
+    await clock.advanceAsync(2_000);
+    expect((await running).hooks[0]).toMatchObject({ ok: false, durationMs: 2_000 });
+  });
+
+  it('fails readiness for readinessDelay before it closes the servers', async () => {
+    await using health = createHealth();
+    const server = createServer(health.listener);
+    const { url } = await listen(server);
+    const { s, clock } = shutdown({ health, readinessDelay: '5s', servers: [server] });
+    const running = s.run();
+    await clock.advanceAsync(4_999);
+    const during = [(await fetch(`${url}/health/ready`)).status, (await fetch(`${url}/health/live`)).status];
+    expect([during, server.listening]).toEqual([[503, 200], true]);
+    await clock.advanceAsync(1);
+    await running;
+    expect(server.listening).toBe(false);
+  });
+
+  it('cuts connections still busy at drainTimeout and reports drained: false', async () => {
     const server = createServer(() => {
       // never answers
     });
     const { url } = await listen(server);
+    const { s, clock } = shutdown({ servers: [server], drainTimeout: '10s' });
+    const arrived = once(server, 'request');
     const hanging = fetch(`${url}/`).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const { s } = shutdown({ servers: [server], drainTimeoutMs: 100 });
-    const result = await s.run();
-    expect(result.drained).toBe(false);
-    expect(await hanging).toBeInstanceOf(Error);
-    expect(server.listening).toBe(false);
+    await arrived;
+    const running = s.run();
+    await clock.advanceAsync(10_000);
+    const result = await running;
+    expect([result.drained, await hanging, server.listening]).toEqual([false, expect.any(Error), false]);
+  });
+
+  it('answers a request arriving on a busy keep-alive connection during the drain with Connection: close', async () => {
+    // The app's handler answers synchronously: the drain must never touch headers already sent.
+    let release = () => {};
+    const server = createServer((req, res) => {
+      if (req.url === '/slow') {
+        release = () => res.writeHead(200, { 'content-length': '4' }).end('slow');
+        return;
+      }
+      res.writeHead(200, { 'content-length': '4' }).end('fast');
+      release();
+    });
+    const { url } = await listen(server);
+    const socket = await wireConnection(Number(new URL(url).port));
+    const { s } = shutdown({ servers: [server] });
+    const first = once(server, 'request');
+    socket.send('/slow');
+    await first;
+    const running = s.run();
+    const second = once(server, 'request');
+    socket.send('/fast');
+    await second;
+    const { responses } = await socket.closed;
+    // The earlier answer keeps the connection open (no Connection header: HTTP/1.1's default) for the later one.
+    expect(responses.map((r) => [r.body, r.headers.connection])).toEqual([
+      ['slow', undefined],
+      ['fast', 'close'],
+    ]);
+    expect((await running).drained).toBe(true);
   });
 
   it('exits through the exit option on a signal; a second signal forces exit 1', async () => {
     const exits: number[] = [];
-    const s = createShutdown({ signals: ['SIGUSR2'], readinessDelayMs: 0, exit: (code) => exits.push(code) });
+    const s = createShutdown({ signals: ['SIGUSR2'], readinessDelay: 0, exit: (code) => exits.push(code) });
     opened.push(s);
     let release = () => {};
     const hookStarted = new Promise<void>((started) => {
@@ -114,7 +166,7 @@ describe('createShutdown', () => {
   it('with exit: false only sets process.exitCode', async () => {
     const before = process.exitCode;
     try {
-      const s = createShutdown({ signals: ['SIGUSR2'], readinessDelayMs: 0, exit: false });
+      const s = createShutdown({ signals: ['SIGUSR2'], readinessDelay: 0, exit: false });
       opened.push(s);
       s.add('bad', () => {
         throw new Error('x');
@@ -129,21 +181,43 @@ describe('createShutdown', () => {
     }
   });
 
-  it('keeps no module-level state and removes its signal listeners on close', () => {
+  it('keeps no module-level state: closing one leaves the other listening', async () => {
     const before = process.listenerCount('SIGUSR2');
     const a = createShutdown({ signals: ['SIGUSR2'], exit: () => {} });
     const b = createShutdown({ signals: ['SIGUSR2'], exit: () => {} });
-    expect(process.listenerCount('SIGUSR2')).toBe(before + 2);
-    a.close();
-    expect(process.listenerCount('SIGUSR2')).toBe(before + 1);
-    expect(b.started).toBe(false);
-    b[Symbol.dispose]();
+    opened.push(b);
+    await a.close();
+    expect([process.listenerCount('SIGUSR2'), b.started]).toEqual([before + 1, false]);
+  });
+
+  it('close() is async and idempotent, and await using calls it', async () => {
+    const before = process.listenerCount('SIGUSR2');
+    {
+      await using s = createShutdown({ signals: ['SIGUSR2'], exit: () => {} });
+      const first = s.close();
+      expect(s.close()).toBe(first);
+      await first;
+      expect(process.listenerCount('SIGUSR2')).toBe(before);
+    }
     expect(process.listenerCount('SIGUSR2')).toBe(before);
   });
 
-  it('publishes its phases on infra:health:shutdown', async () => {
+  it('await using removes the signal listeners and stops watching the servers', async () => {
+    const server = createServer(() => {});
+    const listenersBefore = [process.listenerCount('SIGUSR2'), server.listenerCount('request')];
+    {
+      await using _s = createShutdown({ signals: ['SIGUSR2'], servers: [server], exit: () => {} });
+      expect([process.listenerCount('SIGUSR2'), server.listenerCount('request')]).toEqual(
+        listenersBefore.map((n) => n + 1),
+      );
+    }
+    expect([process.listenerCount('SIGUSR2'), server.listenerCount('request')]).toEqual(listenersBefore);
+  });
+
+  it('publishes its phases on healthChannels.shutdown (infra:health:shutdown)', async () => {
     const phases: unknown[] = [];
     const listener = (message: unknown) => phases.push((message as { phase: string }).phase);
+    expect(healthChannels.shutdown.name).toBe('infra:health:shutdown');
     subscribe('infra:health:shutdown', listener);
     try {
       const { s } = shutdown();
@@ -159,14 +233,27 @@ describe('createShutdown', () => {
     expect(s.run()).toBe(s.run());
   });
 
+  it('still takes the deprecated ...Ms option names', async () => {
+    const clock = createTestClock();
+    const s = createShutdown({ signals: [], exit: () => {}, clock, readinessDelayMs: '1s', hookTimeoutMs: 10 });
+    opened.push(s);
+    s.add('hangs', () => new Promise(() => {}), { timeoutMs: 20 });
+    const running = s.run();
+    await clock.advanceAsync(1_020);
+    expect((await running).hooks[0]).toMatchObject({ ok: false, durationMs: 20 });
+  });
+
   it.each([
     [{ servers: [{}] }, 'servers[0]'],
     [{ signals: ['TERM'] }, 'signals'],
+    [{ readinessDelay: 'soon' }, 'readinessDelay'],
     [{ readinessDelayMs: 'soon' }, 'readinessDelayMs'],
-    [{ drainTimeoutMs: -5 }, 'drainTimeoutMs'],
-    [{ hookTimeoutMs: 0 }, 'hookTimeoutMs'],
+    [{ drainTimeout: -5 }, 'drainTimeout'],
+    [{ hookTimeout: 0 }, 'hookTimeout'],
+    [{ hookTimeout: 1, hookTimeoutMs: 1 }, 'hookTimeout'],
     [{ health: {} }, 'health'],
     [{ exit: 'yes' }, 'exit'],
+    [{ clock: { now: () => 0 } }, 'clock'],
   ])('rejects %j naming %s', (options, name) => {
     expect(() => createShutdown(options as Parameters<typeof createShutdown>[0])).toThrow(
       expect.objectContaining({ code: 'ERR_HEALTH_INVALID_OPTION', message: expect.stringContaining(`"${name}"`) }),
@@ -178,6 +265,6 @@ describe('createShutdown', () => {
     expect(() => s.add('', () => {})).toThrow(/"name"/);
     expect(() => s.add('x', 'no' as never)).toThrow(/"hook"/);
     // @ts-expect-error not a Duration: the type rejects it, and so must the run-time check
-    expect(() => s.add('x', () => {}, { timeoutMs: 'later' })).toThrow(/"timeoutMs"/);
+    expect(() => s.add('x', () => {}, { timeout: 'later' })).toThrow(/"timeout"/);
   });
 });

@@ -2,7 +2,7 @@ import { healthMiddleware as expressHealth } from '@infra/health/express';
 import { healthPlugin } from '@infra/health/fastify';
 import { healthMiddleware as honoHealth } from '@infra/health/hono';
 import type { RequestHandler } from 'express';
-import type { FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
 import type { MiddlewareHandler } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -12,8 +12,8 @@ import {
   type HealthReport,
   type HealthStatus,
   type ProductionReport,
-  postgresCheck,
-  redisCheck,
+  type postgresCheck,
+  type redisCheck,
 } from '../src/index.ts';
 
 describe('public types', () => {
@@ -30,9 +30,12 @@ describe('public types', () => {
     expectTypeOf<HealthStatus>().toEqualTypeOf<'pass' | 'warn' | 'fail'>();
   });
 
-  it('takes structural clients', () => {
-    expectTypeOf(postgresCheck).parameter(0).toEqualTypeOf<{ query(sql: string): Promise<unknown> }>();
-    expectTypeOf(redisCheck).parameter(0).toEqualTypeOf<{ ping(): Promise<unknown> }>();
+  it('takes structural clients in an object', () => {
+    expectTypeOf<{ pool: { query(sql: string): Promise<unknown> } }>().toExtend<Parameters<typeof postgresCheck>[0]>();
+    expectTypeOf<{ client: { ping(): Promise<unknown> } }>().toExtend<Parameters<typeof redisCheck>[0]>();
+    expectTypeOf<{ client: { query(sql: string): Promise<unknown> } }>().not.toExtend<
+      Parameters<typeof redisCheck>[0]
+    >();
     expectTypeOf<{
       score: number;
       findings: { key: string; severity: 'error'; message: string }[];
@@ -43,6 +46,8 @@ describe('public types', () => {
     const health = createHealth();
     expectTypeOf(expressHealth(health)).toExtend<RequestHandler>();
     expectTypeOf(healthPlugin(health)).toExtend<FastifyPluginAsync>();
+    // The plugin form type-checks with Fastify's own register().
+    void Fastify().register(healthPlugin, { health });
     expectTypeOf(honoHealth(health)).toExtend<MiddlewareHandler>();
     void health.close();
   });

@@ -20,8 +20,3 @@ export function defineCheck(
 ): HealthCheck {
   return Object.assign((signal: AbortSignal) => check(signal), defaults);
 }
-
-/** Round to 0.001 ms: sub-microsecond digits are noise. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}

@@ -1,26 +1,35 @@
-import { durationOr } from '../duration.ts';
+import type { Clock, Duration } from '../../../../internal/src/index.ts';
+import { clockOption } from '../../../../internal/src/index.ts';
 import { invalidOption } from '../errors.ts';
+import { roundMs, stopwatch } from '../measure.ts';
+import { durationOption, optionalDurationOption } from '../options.ts';
 import type { HealthCheck } from '../types.ts';
-import { defineCheck, roundMs } from './define.ts';
+import { defineCheck } from './define.ts';
 
 /** Options of {@link httpCheck}. */
 export interface HttpCheckOptions {
   /** Accepted status: one code, a list, or a predicate. @default any 2xx */
   expectStatus?: number | readonly number[] | ((status: number) => boolean);
   /** Request timeout, on top of the check's own; `0` leaves only the check's. @default 0 */
-  timeoutMs?: number | string;
+  timeout?: Duration;
+  /** @deprecated Renamed to `timeout`; this alias goes in the next minor version. */
+  timeoutMs?: Duration;
   /** @default 'GET' */
   method?: string;
   /** Request headers (e.g. an auth token for the dependency's health endpoint). @default {} */
   headers?: Record<string, string>;
   /** Warn (not fail) when the response takes longer than this. @default undefined (never warns) */
-  warnAboveMs?: number | string;
+  warnAbove?: Duration;
+  /** @deprecated Renamed to `warnAbove`; this alias goes in the next minor version. */
+  warnAboveMs?: Duration;
   /** The fetch to use (tests, proxies). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Source of time and timers: the request timeout and the measured response time run on it (tests). @default the system clock */
+  clock?: Clock;
 }
 
 /**
- * An HTTP dependency: fetches `url` (aborted by the check's signal or `timeoutMs`) and passes when the status is
+ * An HTTP dependency: fetches `url` (aborted by the check's signal or `timeout`) and passes when the status is
  * the expected one. Reports the response time; the body is discarded without being read.
  *
  * @example health.register('payments', httpCheck('https://payments.internal/health', { expectStatus: 200 }))
@@ -35,8 +44,10 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw invalidOption('url', 'must be http: or https:');
   const accepts = statusMatcher(options.expectStatus);
-  const timeoutMs = durationOr(options.timeoutMs, 'timeoutMs', 0);
-  const warnAboveMs = options.warnAboveMs === undefined ? undefined : durationOr(options.warnAboveMs, 'warnAboveMs', 0);
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
+  const timeout = durationOption(options, 'timeout', 'timeoutMs', { default: 0 });
+  const warnAbove = optionalDurationOption(options, 'warnAbove', 'warnAboveMs');
+  const clock = clockOption(options.clock, invalidOption);
   const method = options.method ?? 'GET';
   if (typeof method !== 'string' || !/^[A-Z]+$/.test(method)) throw invalidOption('method', 'must be an HTTP method');
   const headers = { ...options.headers };
@@ -44,23 +55,26 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
   if (typeof doFetch !== 'function') throw invalidOption('fetch', 'must be a fetch function');
   return defineCheck(
     async (signal) => {
-      const started = performance.now();
-      const ownTimeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+      const elapsed = stopwatch(clock);
+      const ownTimeout = timeout > 0 ? new AbortController() : undefined;
+      const timer = ownTimeout && clock.setTimeout(() => ownTimeout.abort(), timeout).unref();
       let response: Response;
       try {
         response = await doFetch(target, {
           method,
           headers,
           redirect: 'manual',
-          signal: ownTimeout === undefined ? signal : AbortSignal.any([signal, ownTimeout]),
+          signal: ownTimeout === undefined ? signal : AbortSignal.any([signal, ownTimeout.signal]),
         });
       } catch (error) {
-        if (ownTimeout?.aborted && !signal.aborted) {
-          return { status: 'fail', output: `no response within ${timeoutMs} ms` };
+        if (ownTimeout?.signal.aborted && !signal.aborted) {
+          return { status: 'fail', output: `no response within ${timeout} ms` };
         }
         throw error;
+      } finally {
+        clock.clearTimeout(timer);
       }
-      const ms = roundMs(performance.now() - started);
+      const ms = roundMs(elapsed());
       // Free the connection; the body is not the verdict.
       await response.body?.cancel().catch(() => {});
       if (!accepts(response.status)) {
@@ -71,8 +85,8 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
           output: `unexpected status ${response.status}`,
         };
       }
-      if (warnAboveMs !== undefined && ms > warnAboveMs) {
-        return { status: 'warn', observedValue: ms, observedUnit: 'ms', output: `response above ${warnAboveMs} ms` };
+      if (warnAbove !== undefined && ms > warnAbove) {
+        return { status: 'warn', observedValue: ms, observedUnit: 'ms', output: `response above ${warnAbove} ms` };
       }
       return { observedValue: ms, observedUnit: 'ms' };
     },
