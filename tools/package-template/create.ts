@@ -3,7 +3,7 @@
  * template every @infra/* package follows (tsup ESM build with .d.ts, exports map with
  * types/default per subpath, sideEffects: false, README, CHANGELOG, errors.ts, a first test).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const [name, description = ''] = process.argv.slice(2);
@@ -42,6 +42,8 @@ for (const file of walk(templateDir)) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
 }
+// Every tarball ships the licence; pack-check holds each copy to the root one.
+copyFileSync(join(import.meta.dirname, '../../LICENSE'), join(target, 'LICENSE'));
 console.log(
   `created packages/${name}. Next: pnpm install. vitest.workspace.ts finds its tests by itself; a subpath export also needs its tsup entry and a tsconfig.json "paths" line.`,
 );
