@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../internal/src/index.ts';
 import { withDeadline } from '../../../internal/src/index.ts';
 import { cacheChannels as channels } from './channels.ts';
-import { CacheCore, type CacheEvents, type Found, type Scope } from './core.ts';
+import { CacheCore, type CacheEvents, type CacheReadiness, type Found, type Scope } from './core.ts';
 import { CacheError, checks, invalidOption } from './errors.ts';
 import type { Factory, FactoryContext } from './factory.ts';
 import { checkKey, checkNamespace, checkTags, counters } from './keys.ts';
@@ -61,9 +61,14 @@ export class Cache {
     this.#scope = { counters: this.#removeDeps, deps: this.#deps };
   }
 
-  /** Resolves once the cache listens on its bus (immediately without a bus); call before relying on cross-instance invalidation. */
-  ready(): Promise<void> {
-    return this.#core.ready();
+  /**
+   * Waits for the L2 connection and the bus subscription, at most `timeouts.ready` (default 5 s), and
+   * resolves with what is up: `{ ready, l2, bus }`. It never rejects, so an app starts while Redis is down
+   * (the cache then serves from L1 and factories, and picks Redis up when it comes). Call it before relying
+   * on cross-instance invalidation; check `ready` to report start-up health.
+   */
+  ready(): Promise<CacheReadiness> {
+    return this.#core.ready(this.#core.options.readyTimeout);
   }
 
   /** The fresh value of `key`, or `undefined`. */
@@ -95,7 +100,7 @@ export class Cache {
       }
     });
     if (missing.length > 0 && core.l2 !== undefined) {
-      const reads = await core.l2.run('getMany', (store) =>
+      const reads = await core.l2.read('getMany', (store) =>
         store.getMany(
           missing.map((i) => full[i] as string),
           this.#removeDeps,
@@ -221,9 +226,9 @@ export class Cache {
     return new Cache(this.#core, `${this.#path}${checkNamespace(name, 'name')}:`, this.#entry, false);
   }
 
-  /** Listens for `degraded`/`recovered`; returns a function that stops listening. */
+  /** Listens for `degraded`, `recovered` or `write-failed`; returns a function that stops listening. */
   on<E extends keyof CacheEvents>(event: E, listener: (event: CacheEvents[E]) => void): () => void {
-    if (event !== 'degraded' && event !== 'recovered') {
+    if (event !== 'degraded' && event !== 'recovered' && event !== 'write-failed') {
       throw invalidOption('event', `unknown cache event "${String(event)}"`);
     }
     return this.#core.on(event, listener);
@@ -440,7 +445,7 @@ export class Cache {
 
   async #freshInL2(k: string): Promise<{ value: unknown } | undefined> {
     const core = this.#core;
-    const reads = await core.l2?.run('get', (store) => store.getMany([k], this.#removeDeps));
+    const reads = await core.l2?.read('get', (store) => store.getMany([k], this.#removeDeps));
     const read = reads === UNAVAILABLE ? undefined : reads?.[0];
     if (read === undefined) return undefined;
     const found = core.fromL2(k, read, this.#scope);

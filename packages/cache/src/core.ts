@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withDeadline } from '../../../internal/src/index.ts';
 import type { BusMessage, BusSubscription } from './bus.ts';
 import { cacheChannels as channels } from './channels.ts';
 import { CacheError } from './errors.ts';
@@ -8,6 +9,8 @@ import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
 import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Write } from './store.ts';
 
 const maxUnsent = 1000;
+/** Rejection marker of a wait that ran out in {@link CacheCore.ready}; never reaches a caller. */
+const notReady = new Error('not ready in time');
 
 /** The namespace a read happens in: its counters, and the dependencies of an entry with given tags. */
 export interface Scope {
@@ -36,6 +39,7 @@ export interface Counters {
   busReceived: number;
   busErrors: number;
   busResyncs: number;
+  l2WriteFailures: number;
 }
 
 /** The events a cache emits. */
@@ -44,6 +48,21 @@ export interface CacheEvents {
   degraded: { error: unknown };
   /** L2 answers again. */
   recovered: Record<string, never>;
+  /**
+   * A write (`set`, `setMany`, `expire`, a factory's result) could not reach L2 within `timeouts.l2`: the
+   * value is in this instance's L1 only (its old L2 copy is deleted once L2 is back).
+   */
+  'write-failed': { keys: readonly string[]; error: unknown };
+}
+
+/** What {@link CacheCore.ready} found within its timeout. */
+export interface CacheReadiness {
+  /** Whether everything below was usable within the timeout. */
+  ready: boolean;
+  /** The L2 connection: `'ready'`, `'unavailable'` (not up within the timeout), or `undefined` without L2. */
+  l2: 'ready' | 'unavailable' | undefined;
+  /** The bus subscription: `'subscribed'`, `'unavailable'`, or `undefined` without a bus. */
+  bus: 'subscribed' | 'unavailable' | undefined;
 }
 
 type Listener<E extends keyof CacheEvents> = (event: CacheEvents[E]) => void;
@@ -74,14 +93,20 @@ export class CacheCore {
     busReceived: 0,
     busErrors: 0,
     busResyncs: 0,
+    l2WriteFailures: 0,
   };
   readonly #reads = new Map<string, Promise<Found | undefined>>();
   readonly #waiters = new Map<string, Set<() => void>>();
-  readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = { degraded: new Set(), recovered: new Set() };
+  readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = {
+    degraded: new Set(),
+    recovered: new Set(),
+    'write-failed': new Set(),
+  };
   readonly #background = new Set<Promise<unknown>>();
   #unsent: Omit<BusMessage, 'source'>[] = [];
   #republishing = false;
   readonly #subscription: BusSubscription | undefined;
+  #resyncPending = false;
   /** When too many invalidations missed L2, everything in L2 is invalidated on recovery instead. */
   readonly #overflow = (): Promise<unknown> => this.l2?.store.bump([counters.namespace('')]) ?? Promise.resolve();
   closed = false;
@@ -100,18 +125,31 @@ export class CacheCore {
             log: options.log,
             events: {
               degraded: (error) => this.#emit('degraded', { error }),
-              recovered: () => {
-                this.#emit('recovered', {});
-                this.track(this.#republish());
-              },
+              recovered: () => this.#emit('recovered', {}),
+              usable: () => this.track(this.#republish()),
             },
           });
     this.#subscription = this.#subscribe();
   }
 
-  /** Resolves once the bus subscription is live (immediately without a bus). */
-  ready(): Promise<void> {
-    return this.#subscription?.ready ?? Promise.resolve();
+  /**
+   * Waits up to `timeout` ms for the L2 connection and the bus subscription, then says which are up.
+   * Never rejects: a cache whose Redis is down still serves from L1 and factories, so an app can start.
+   */
+  async ready(timeout: number): Promise<CacheReadiness> {
+    const clock = this.options.clock;
+    const busUp = (): Promise<boolean> =>
+      this.#subscription === undefined
+        ? Promise.resolve(true)
+        : withDeadline(this.#subscription.ready, timeout, clock, () => notReady).then(
+            () => true,
+            () => false,
+          );
+    const [l2Up, subscribed] = await Promise.all([this.l2?.ready(timeout) ?? true, busUp()]);
+    if (!subscribed) this.#resyncWhenSubscribed();
+    const l2 = this.l2 === undefined ? undefined : l2Up ? 'ready' : 'unavailable';
+    const bus = this.#subscription === undefined ? undefined : subscribed ? 'subscribed' : 'unavailable';
+    return { ready: l2 !== 'unavailable' && bus !== 'unavailable', l2, bus };
   }
 
   on<E extends keyof CacheEvents>(event: E, listener: Listener<E>): () => void {
@@ -168,7 +206,7 @@ export class CacheCore {
   async #readL2Once(key: string, scope: Scope): Promise<Found | undefined> {
     let reads: Awaited<ReturnType<L2Store['getMany']>> | typeof UNAVAILABLE;
     try {
-      reads = await (this.l2 as L2Guard).run('get', (store) => store.getMany([key], scope.counters));
+      reads = await (this.l2 as L2Guard).read('get', (store) => store.getMany([key], scope.counters));
     } finally {
       this.#reads.delete(key);
     }
@@ -239,10 +277,19 @@ export class CacheCore {
       if (written === UNAVAILABLE) {
         // L2 may still hold the value this write replaced: delete it there once L2 is back.
         this.l2.defer((store) => store.delete(keys), this.#overflow);
+        this.#writeFailed(keys, this.l2.lastError);
       }
     }
     // Published after L2 has the value, so an instance that drops its L1 and re-reads L2 finds it.
     this.publish({ keys });
+  }
+
+  /** Says, every way the cache can, that a write reached L1 only: never a silent loss. */
+  #writeFailed(keys: readonly string[], error: unknown): void {
+    this.counters.l2WriteFailures += keys.length;
+    this.options.log('warn', { err: error, keys }, 'cache write could not reach L2; the value is in L1 only');
+    if (channels['write-failed'].hasSubscribers) channels['write-failed'].publish({ keys, error });
+    this.#emit('write-failed', { keys, error });
   }
 
   /** Deletes keys from every tier and from other instances' L1. */
@@ -344,7 +391,22 @@ export class CacheCore {
     this.closed = true;
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
     await Promise.allSettled([...this.#background]);
+    await this.l2?.close();
     await this.#subscription?.stop();
+  }
+
+  /**
+   * The app was told the bus is not up and carries on: invalidations sent meanwhile never reach this L1,
+   * so once the subscription is live, what L1 holds is dropped.
+   */
+  #resyncWhenSubscribed(): void {
+    if (this.#resyncPending) return;
+    this.#resyncPending = true;
+    void this.#subscription?.ready.then(() => {
+      if (this.closed) return;
+      this.counters.busResyncs++;
+      this.l1?.clear();
+    });
   }
 
   #subscribe(): BusSubscription | undefined {

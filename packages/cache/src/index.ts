@@ -7,7 +7,7 @@ export type { BusHandlers, BusMessage, BusSubscription, CacheBus } from './bus.t
 export { Cache, createCache, type SetManyItem } from './cache.ts';
 export { cacheChannels } from './channels.ts';
 export type { CircuitState } from './circuit-breaker.ts';
-export type { CacheEvents } from './core.ts';
+export type { CacheEvents, CacheReadiness } from './core.ts';
 export { type CacheLogger, parseDuration, type RateLimiterLogger } from './deprecated.ts';
 export { CacheError, type CacheErrorCode } from './errors.ts';
 export type { Factory, FactoryContext } from './factory.ts';
@@ -68,4 +68,14 @@ export type {
 } from './rate-limit/store.ts';
 export { createSerializer, defaultSerializer, type Serializer, type SerializerOptions } from './serializer.ts';
 export type { CacheStats } from './stats.ts';
-export type { EntryDeps, EntryMeta, L1Entry, L1Store, L2Read, L2Record, L2Store, L2Write } from './store.ts';
+export type {
+  EntryDeps,
+  EntryMeta,
+  L1Entry,
+  L1Store,
+  L2Connection,
+  L2Read,
+  L2Record,
+  L2Store,
+  L2Write,
+} from './store.ts';

@@ -102,15 +102,22 @@ export interface CacheOptions extends EntryOptions {
    */
   bus?: CacheBus;
   /**
-   * Factory and L2 time limits.
-   * @default { soft: 0, hard: undefined, l2: 1000 }
+   * Factory, L2 and start-up time limits.
+   * @default { soft: 0, hard: undefined, l2: 1000, ready: '5s' }
    */
   timeouts?: FactoryTimeouts & {
     /**
-     * Longest wait for any L2 call; past it the call counts as failed and the cache carries on without L2.
+     * Longest wait for any L2 call (waiting for the connection included); past it the call counts as failed
+     * and the cache carries on without L2.
      * @default 1000
      */
     l2?: Duration;
+    /**
+     * Longest wait of `ready()` for the L2 connection and the bus subscription; it then resolves with what is
+     * up, so an app starts even while Redis is down.
+     * @default '5s'
+     */
+    ready?: Duration;
   };
   /**
    * Serve the stale value (when there is one) instead of throwing when the hard timeout passes.
@@ -169,6 +176,7 @@ export interface ResolvedOptions {
   soft: number;
   hard: number | undefined;
   l2Timeout: number;
+  readyTimeout: number;
   staleOnHardTimeout: boolean;
   failureBackoff: number;
   serializer: Serializer;
@@ -204,6 +212,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     soft: checks.duration(options.timeouts?.soft, 'timeouts.soft', { default: 0 }),
     hard: checks.optionalDuration(options.timeouts?.hard, 'timeouts.hard', { positive: true }),
     l2Timeout,
+    readyTimeout: checks.duration(options.timeouts?.ready, 'timeouts.ready', { default: 5000, positive: true }),
     staleOnHardTimeout: checks.boolean(options.staleOnHardTimeout, 'staleOnHardTimeout', true),
     failureBackoff: checks.duration(options.failureBackoff, 'failureBackoff', { default: 5000 }),
     serializer: options.serializer ?? defaultSerializer,

@@ -16,6 +16,8 @@ export interface CacheStats {
         circuit: CircuitState;
         /** Invalidations waiting to be replayed when L2 returns. */
         pendingInvalidations: number;
+        /** Entries written to L1 whose write to L2 failed (each also reported as a `write-failed` event). */
+        writeFailures: number;
       }
     | undefined;
   bus: { kind: string; published: number; received: number; errors: number; resyncs: number } | undefined;
@@ -49,6 +51,7 @@ export function statsOf(core: CacheCore): CacheStats {
             ...l2.counts,
             circuit: l2.state,
             pendingInvalidations: l2.pending,
+            writeFailures: c.l2WriteFailures,
           },
     bus:
       bus === undefined

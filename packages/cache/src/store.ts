@@ -65,10 +65,25 @@ export interface L2Write {
   ttlMs: number;
 }
 
+/** The connection of an L2 store that has one (Redis): lets the cache wait for it and replay after a blip. */
+export interface L2Connection {
+  /** `undefined` while connected; otherwise a promise that resolves once the connection is up. */
+  whenReady(): Promise<void> | undefined;
+  /** Whether commands sent while disconnected are queued until the connection is up (ioredis' offline queue). */
+  readonly queuesOffline: boolean;
+  /** Calls `listener` each time the connection becomes usable again; returns a function that stops it. */
+  onReady(listener: () => void): () => void;
+}
+
 /** A shared tier (L2), such as Redis. Every method may reject; the cache guards each call with a timeout and a circuit breaker. */
 export interface L2Store {
   /** Which implementation this is, for stats and logs. */
   readonly kind: string;
+  /**
+   * The store's connection, when it has one. Without it the cache sends at once and learns of a blip
+   * only from failing calls.
+   */
+  readonly connection?: L2Connection;
   /**
    * Reads several keys; `undefined` for a missing or invalidated key. `counters` are the version
    * counters the entries are expected to depend on (their namespaces'), so a store can read them in

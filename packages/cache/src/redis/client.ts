@@ -3,14 +3,23 @@
  * (or `Cluster`) fits, and so does a compatible client of another version.
  */
 
+import { CacheError } from '../errors.ts';
 import type { ScriptClient } from './lua-script.ts';
 
-/** Sends raw commands and scripts. `status` (ioredis: `'ready'` when connected) lets the cache fail fast instead of queueing. */
+/**
+ * Sends raw commands and scripts. With `status`, `on`/`off` (ioredis) the cache knows when the connection is
+ * up: it waits for it (when the offline queue is off) and replays what a blip made it miss.
+ */
 export interface RedisCommandClient extends ScriptClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  /** ioredis: `'ready'` when connected. */
   readonly status?: string;
   /** ioredis: `true` for a `Cluster`, whose scripts may only touch keys of one slot. */
   readonly isCluster?: boolean;
+  /** ioredis: `enableOfflineQueue: false` means commands sent while disconnected fail at once. */
+  readonly options?: { readonly enableOfflineQueue?: boolean | undefined };
+  on?(event: 'ready', listener: () => void): unknown;
+  off?(event: 'ready', listener: () => void): unknown;
 }
 
 /** A client dedicated to subscriptions (pub/sub needs its own connection). */
@@ -22,4 +31,11 @@ export interface RedisSubscriberClient {
   off(event: 'message', listener: (channel: string, message: string) => void): unknown;
   off(event: 'ready' | 'close', listener: () => void): unknown;
   readonly status?: string;
+}
+
+/** Throws at once when the client is not connected, instead of letting ioredis queue the command. */
+export function assertReady(client: { readonly status?: string }, what: string): void {
+  if (client.status !== undefined && client.status !== 'ready') {
+    throw new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `${what}: the Redis client is ${client.status}, not ready`);
+  }
 }

@@ -1,7 +1,6 @@
 import type { BusHandlers, BusMessage, BusSubscription, CacheBus } from '../bus.ts';
 import { invalidOption as invalid } from '../errors.ts';
-import type { RedisCommandClient, RedisSubscriberClient } from './client.ts';
-import { assertReady } from './scripts.ts';
+import { assertReady, type RedisCommandClient, type RedisSubscriberClient } from './client.ts';
 
 /** Options of {@link redisBus}. */
 export interface RedisBusOptions {
@@ -46,7 +45,7 @@ export function redisBus(options: RedisBusOptions): CacheBus {
     kind: 'redis',
 
     async publish(message: BusMessage) {
-      assertReady(publisher as RedisCommandClient, 'redisBus.publish');
+      assertReady(publisher, 'redisBus.publish');
       const wire: Wire = { s: message.source };
       if (message.keys !== undefined) wire.k = message.keys;
       if (message.counters !== undefined) wire.c = message.counters;

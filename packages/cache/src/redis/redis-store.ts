@@ -1,17 +1,19 @@
 import { invalidOption as invalid } from '../errors.ts';
 import { RESERVED_PREFIX } from '../keys.ts';
-import type { L2Read, L2Store, L2Write } from '../store.ts';
+import type { L2Connection, L2Read, L2Store, L2Write } from '../store.ts';
 import type { RedisCommandClient } from './client.ts';
 import { runScript } from './lua-script.ts';
-import { assertReady, bumpScript, releaseScript, setScript } from './scripts.ts';
+import { bumpScript, releaseScript, setScript } from './scripts.ts';
 import { type Pending, tickBatch } from './tick-batch.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /**
-   * An ioredis client (or anything with `call`, `evalsha`, `eval`). Create it with
-   * `enableOfflineQueue: false` and `maxRetriesPerRequest: 1` so commands fail fast while
-   * disconnected; the store also refuses to send while `status` is not `'ready'`.
+   * An ioredis client (or anything with `call`, `evalsha`, `eval`). With ioredis' default offline queue,
+   * a command made while the client connects is sent once it is up; with `enableOfflineQueue: false`, the
+   * cache waits for the connection itself. Either way each call gives up after the cache's `timeouts.l2`,
+   * and whatever could not reach Redis is reported (stats, `write-failed`, logger) and, for
+   * invalidations, replayed once Redis is back.
    */
   client: RedisCommandClient;
   /**
@@ -28,7 +30,7 @@ export interface RedisStoreOptions {
  * of one tick (up to 16 calls); tag and namespace invalidation increment a counter, so nothing ever scans.
  *
  * @example
- * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+ * const client = new Redis(url, { maxRetriesPerRequest: 1 });
  * const cache = createCache({ l2: redisStore({ client, prefix: 'app:' }) });
  */
 export function redisStore(options: RedisStoreOptions): L2Store {
@@ -72,12 +74,13 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     client.call('UNLINK', ...keys).catch(() => {});
   };
 
+  const connection = connectionOf(client);
   return {
     kind: 'redis',
+    ...(connection === undefined ? {} : { connection }),
 
     async getMany(keys, counters) {
       if (keys.length === 0) return [];
-      assertReady(client, 'redisStore.get');
       const args: string[] = [];
       for (const key of keys) args.push(prefix + key);
       for (const name of counters) args.push(counterPrefix + name);
@@ -125,7 +128,6 @@ export function redisStore(options: RedisStoreOptions): L2Store {
 
     async setMany(writes: readonly L2Write[]) {
       if (writes.length === 0) return;
-      assertReady(client, 'redisStore.set');
       const keys: string[] = [];
       const args: (string | number)[] = [];
       for (const { key, record, deps, ttlMs } of writes) {
@@ -142,24 +144,48 @@ export function redisStore(options: RedisStoreOptions): L2Store {
 
     async delete(keys) {
       if (keys.length === 0) return 0;
-      assertReady(client, 'redisStore.delete');
       return Number(await client.call('DEL', ...keys.map(dataKey)));
     },
 
     async bump(counters) {
       if (counters.length === 0) return;
-      assertReady(client, 'redisStore.bump');
       await runScript(client, bumpScript, counters.map(counterKey), []);
     },
 
     async acquireLease(key, token, ttlMs) {
-      assertReady(client, 'redisStore.acquireLease');
       return (await client.call('SET', leasePrefix + key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
     },
 
     async releaseLease(key, token) {
-      assertReady(client, 'redisStore.releaseLease');
       await runScript(client, releaseScript, [leasePrefix + key], [token]);
+    },
+  };
+}
+
+/** What the cache needs to know of an ioredis client's connection; `undefined` for a client without events. */
+function connectionOf(client: RedisCommandClient): L2Connection | undefined {
+  const { on, off } = client;
+  if (client.status === undefined || typeof on !== 'function' || typeof off !== 'function') return undefined;
+  let waiting: Promise<void> | undefined;
+  return {
+    queuesOffline: client.options?.enableOfflineQueue !== false,
+    whenReady() {
+      const status = client.status;
+      // 'end': closed for good, nothing to wait for; 'wait': lazyConnect, the first command connects it.
+      if (status === 'ready' || status === 'end' || status === 'wait') return undefined;
+      waiting ??= new Promise<void>((resolve) => {
+        const onReady = (): void => {
+          off.call(client, 'ready', onReady);
+          waiting = undefined;
+          resolve();
+        };
+        on.call(client, 'ready', onReady);
+      });
+      return waiting;
+    },
+    onReady(listener) {
+      on.call(client, 'ready', listener);
+      return () => off.call(client, 'ready', listener);
     },
   };
 }

@@ -1,5 +1,3 @@
-import { CacheError } from '../errors.ts';
-import type { RedisCommandClient } from './client.ts';
 import { luaScript } from './lua-script.ts';
 
 /*
@@ -50,10 +48,3 @@ export const releaseScript = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
-
-/** Throws at once when the client is not connected, instead of letting ioredis queue the command. */
-export function assertReady(client: RedisCommandClient, what: string): void {
-  if (client.status !== undefined && client.status !== 'ready') {
-    throw new CacheError('ERR_CACHE_STORE_UNAVAILABLE', `${what}: the Redis client is ${client.status}, not ready`);
-  }
-}
