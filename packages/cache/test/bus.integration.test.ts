@@ -1,5 +1,4 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
 import { redisBus, redisStore } from '@infra/cache/redis';
 import { redis } from '@infra/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,40 +38,31 @@ async function quiet(a: Cache, b: Cache): Promise<void> {
 }
 
 /**
- * Resolves with the ms between `action` starting and the other instance applying the resulting
- * message. Call it when the bus is quiet, so the first message applied is the one `action` sent.
+ * Runs `action` and resolves once the other instance has applied the message it sent. Call it when the
+ * bus is quiet, so the first message applied is the one `action` sent. (How long that takes is a
+ * benchmark's question, not a test's.)
  */
-async function lag(action: () => Promise<unknown>): Promise<number> {
+async function applied(action: () => Promise<unknown>): Promise<void> {
   let stop: (() => void) | undefined;
-  const applied = new Promise<number>((resolve) => {
-    const listener = (): void => resolve(performance.now());
+  const done = new Promise<void>((resolve) => {
+    const listener = (): void => resolve();
     subscribe('infra:cache:bus', listener);
     stop = () => unsubscribe('infra:cache:bus', listener);
   });
-  const started = performance.now();
   await action();
-  const at = await applied;
+  await done;
   stop?.();
-  return at - started;
 }
 
 describe('redisBus', () => {
-  it('a set on one instance reaches the L1 of the other; the lag is milliseconds', async () => {
+  it('a set on one instance reaches the L1 of the other', async () => {
     const [a, b] = await pair(true);
-    const lags: number[] = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 5; i++) {
       await b.set('k', i - 1); // b's L1 now holds the previous value
       await quiet(a, b);
-      lags.push(await lag(() => a.set('k', i)));
+      await applied(() => a.set('k', i));
       expect(await b.get('k')).toBe(i);
     }
-    lags.sort((x, y) => x - y);
-    const p50 = lags[25] as number;
-    const max = lags[49] as number;
-    console.log(
-      `[cache] bus invalidation lag to a second instance (set → applied): p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`,
-    );
-    expect(p50).toBeLessThan(50);
   });
 
   it('delete, deleteByTag, expireByTag and clear reach a memory-only second instance', async () => {
@@ -84,14 +74,14 @@ describe('redisBus', () => {
     await users.set('u', 4);
     await quiet(a, b);
 
-    await lag(() => a.delete('d'));
+    await applied(() => a.delete('d'));
     expect(await b.get('d')).toBeUndefined();
-    await lag(() => a.deleteByTag(['x']));
+    await applied(() => a.deleteByTag(['x']));
     expect(await b.get('t')).toBeUndefined();
-    await lag(() => a.expireByTag(['y']));
+    await applied(() => a.expireByTag(['y']));
     expect(await b.get('e')).toBeUndefined();
     expect(await b.getOrSet('e', () => new Promise<number>(() => {}))).toBe(3);
-    await lag(() => a.namespace('users').clear());
+    await applied(() => a.namespace('users').clear());
     expect(await users.get('u')).toBeUndefined();
     expect(b.stats().bus).toMatchObject({ received: 4 });
   });

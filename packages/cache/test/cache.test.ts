@@ -356,10 +356,14 @@ describe('other operations', () => {
     await c.close();
     await expect(c.get('k')).rejects.toMatchObject({ code: 'ERR_CACHE_CLOSED' });
     await expect(c.getOrSet('k', () => 1)).rejects.toMatchObject({ code: 'ERR_CACHE_CLOSED' });
+    let escaped: ReturnType<typeof createCache> | undefined;
     {
       await using scoped = createCache();
       await scoped.set('k', 1);
+      escaped = scoped;
     }
+    // Disposal closed it: the same object now refuses every call.
+    await expect(escaped.get('k')).rejects.toMatchObject({ code: 'ERR_CACHE_CLOSED' });
   });
 });
 
