@@ -1,9 +1,19 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Server, type Socket } from 'node:net';
 import { freePort, postgres, redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, type Health, postgresCheck, redisCheck } from '../src/index.ts';
+import { createTestClock, type TestClock } from '../../../internal/src/test-clock.ts';
+import {
+  type CheckEvent,
+  createHealth,
+  type Health,
+  type HealthResponse,
+  healthChannels,
+  postgresCheck,
+  redisCheck,
+} from '../src/index.ts';
 import { validateHealthResponse } from './health-json-validator.ts';
 
 const realRedis = await redis();
@@ -15,13 +25,13 @@ afterEach(async () => {
 });
 
 const timeoutMs = 300;
-/** Generous: the point is "does not hang", not how fast. */
-const margin = 1_500;
 
-function health(): Health {
-  const h = createHealth({ showDetails: 'always', timeout: timeoutMs, cacheTtl: 0 });
+/** A health on a test clock: a check times out only when a test moves the clock past `timeoutMs`. */
+function health(): Health & { clock: TestClock } {
+  const clock = createTestClock();
+  const h = createHealth({ showDetails: 'always', timeout: timeoutMs, cacheTtl: 0, clock });
   cleanup.push(() => h.close());
-  return h;
+  return Object.assign(h, { clock });
 }
 
 /**
@@ -45,14 +55,42 @@ async function blackHole(): Promise<{ port: number; close(): Promise<unknown> }>
   };
 }
 
-async function timed(h: Health) {
-  const started = performance.now();
-  const answer = await h.respond('readiness');
-  const elapsed = performance.now() - started;
+function conforming(answer: HealthResponse) {
   expect(
     validateHealthResponse({ status: answer.status, contentType: answer.headers['content-type'], body: answer.body }),
   ).toEqual([]);
-  return { answer, report: answer.report, elapsed };
+  return { answer, report: answer.report };
+}
+
+/** The readiness answer, reached without the clock moving: every check settled by itself. */
+async function settled(h: Health) {
+  return conforming(await h.respond('readiness'));
+}
+
+/**
+ * The readiness answer once the checks named in `first` have finished by themselves and the clock has then moved
+ * to the timeout: what is still hanging then fails by its timeout, never by a race with real time.
+ */
+async function afterTimeout(h: Health & { clock: TestClock }, first: string[] = []) {
+  const pending = new Set(first);
+  let done = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const listener = (message: unknown) => {
+    pending.delete((message as CheckEvent).name);
+    if (pending.size === 0) done();
+  };
+  subscribe(healthChannels.check.name, listener);
+  try {
+    if (pending.size === 0) done();
+    const answering = h.respond('readiness');
+    await finished;
+    await h.clock.advanceAsync(timeoutMs);
+    return conforming(await answering);
+  } finally {
+    unsubscribe(healthChannels.check.name, listener);
+  }
 }
 
 describe('postgresCheck against real PostgreSQL', () => {
@@ -60,7 +98,7 @@ describe('postgresCheck against real PostgreSQL', () => {
     const h = health();
     h.register('pool', postgresCheck({ pool: realPostgres.pool() }));
     h.register('client', postgresCheck({ pool: realPostgres.client }));
-    const { answer, report } = await timed(h);
+    const { answer, report } = await settled(h);
     expect(answer.status).toBe(200);
     for (const check of report.checks) {
       expect(check).toMatchObject({ status: 'pass', observedUnit: 'ms', componentType: 'datastore' });
@@ -74,10 +112,8 @@ describe('postgresCheck against real PostgreSQL', () => {
     cleanup.push(() => pool.end());
     const h = health();
     h.register('db', postgresCheck({ pool: pool }));
-    const { answer, report, elapsed } = await timed(h);
-    expect(answer.status).toBe(503);
-    expect(report.checks[0]).toMatchObject({ status: 'fail', output: 'check failed (ECONNREFUSED)' });
-    expect(elapsed).toBeLessThan(timeoutMs + margin);
+    const { answer, report } = await settled(h);
+    expect([answer.status, report.checks[0]?.output]).toEqual([503, 'check failed (ECONNREFUSED)']);
   });
 
   it('fails within the timeout when the connection never comes up', async () => {
@@ -93,16 +129,13 @@ describe('postgresCheck against real PostgreSQL', () => {
     h.register('pool', postgresCheck({ pool: pool }));
     h.register('client', postgresCheck({ pool: neverConnected }));
     h.register('real', postgresCheck({ pool: realPostgres.client }));
-    const { answer, report, elapsed } = await timed(h);
+    const { answer, report } = await afterTimeout(h, ['real']);
     expect(answer.status).toBe(503);
-    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
-      ['pool', 'fail'],
-      ['client', 'fail'],
-      ['real', 'pass'],
+    expect(report.checks.map((c) => [c.name, c.status, c.output])).toEqual([
+      ['pool', 'fail', `check "pool" timed out after ${timeoutMs} ms`],
+      ['client', 'fail', `check "client" timed out after ${timeoutMs} ms`],
+      ['real', 'pass', undefined],
     ]);
-    expect(report.checks[0]?.output).toBe(`check "pool" timed out after ${timeoutMs} ms`);
-    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 5);
-    expect(elapsed).toBeLessThan(timeoutMs + margin);
   });
 });
 
@@ -110,7 +143,7 @@ describe('redisCheck against real Redis', () => {
   it('passes, reporting the PING time', async () => {
     const h = health();
     h.register('redis', redisCheck({ client: realRedis.client }));
-    const { answer, report } = await timed(h);
+    const { answer, report } = await settled(h);
     expect(answer.status).toBe(200);
     expect(report.checks[0]).toMatchObject({ status: 'pass', key: 'redis:responseTime', observedUnit: 'ms' });
   });
@@ -122,10 +155,8 @@ describe('redisCheck against real Redis', () => {
     cleanup.push(() => client.disconnect());
     const h = health();
     h.register('redis', redisCheck({ client: client }));
-    const { answer, report, elapsed } = await timed(h);
-    expect(answer.status).toBe(503);
-    expect(report.checks[0]?.status).toBe('fail');
-    expect(elapsed).toBeLessThan(timeoutMs + margin);
+    const { answer, report } = await afterTimeout(h);
+    expect([answer.status, report.checks[0]?.output]).toEqual([503, `check "redis" timed out after ${timeoutMs} ms`]);
   });
 
   it('fails within the timeout when the connection never comes up', async () => {
@@ -136,10 +167,11 @@ describe('redisCheck against real Redis', () => {
     const h = health();
     h.register('redis', redisCheck({ client: client }));
     h.register('real', redisCheck({ client: realRedis.client }));
-    const { report, elapsed } = await timed(h);
-    expect(report.checks.map((c) => c.status)).toEqual(['fail', 'pass']);
-    expect(report.checks[0]?.output).toBe(`check "redis" timed out after ${timeoutMs} ms`);
-    expect(elapsed).toBeLessThan(timeoutMs + margin);
+    const { report } = await afterTimeout(h, ['real']);
+    expect(report.checks.map((c) => [c.status, c.output])).toEqual([
+      ['fail', `check "redis" timed out after ${timeoutMs} ms`],
+      ['pass', undefined],
+    ]);
   });
 
   it('fails at once for a client that was closed', async () => {
@@ -147,8 +179,9 @@ describe('redisCheck against real Redis', () => {
     await client.quit();
     const h = health();
     h.register('redis', redisCheck({ client: client }));
-    const { report, elapsed } = await timed(h);
+    // Settles without the clock moving: the closed client fails by itself, not by the timeout.
+    const { report } = await settled(h);
     expect(report.checks[0]?.status).toBe('fail');
-    expect(elapsed).toBeLessThan(timeoutMs);
+    expect(report.checks[0]?.output).not.toMatch(/timed out/);
   });
 });

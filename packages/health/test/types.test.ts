@@ -2,7 +2,7 @@ import { healthMiddleware as expressHealth } from '@infra/health/express';
 import { healthPlugin } from '@infra/health/fastify';
 import { healthMiddleware as honoHealth } from '@infra/health/hono';
 import type { RequestHandler } from 'express';
-import Fastify, { type FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { MiddlewareHandler } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -46,8 +46,12 @@ describe('public types', () => {
     const health = createHealth();
     expectTypeOf(expressHealth(health)).toExtend<RequestHandler>();
     expectTypeOf(healthPlugin(health)).toExtend<FastifyPluginAsync>();
-    // The plugin form type-checks with Fastify's own register().
-    void Fastify().register(healthPlugin, { health });
+    // The plugin form type-checks with Fastify's own register() (never called: types only).
+    const register = (app: FastifyInstance) => app.register(healthPlugin, { health });
+    expectTypeOf(register).returns.not.toBeNever();
+    // @ts-expect-error the options must carry a health instance
+    const unregistered = (app: FastifyInstance) => app.register(healthPlugin, {});
+    expectTypeOf(unregistered).toBeFunction();
     expectTypeOf(honoHealth(health)).toExtend<MiddlewareHandler>();
     void health.close();
   });
