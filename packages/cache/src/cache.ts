@@ -36,8 +36,11 @@ export interface SetManyItem<T = unknown> extends SetOptions {
  */
 export function createCache(options: CacheOptions = {}): Cache {
   const core = new CacheCore(resolveOptions(options));
-  return new Cache(core, core.options.namespacePath, core.options.entry);
+  return construct(core, core.options.namespacePath, core.options.entry, true);
 }
+
+/** The constructor of {@link Cache}, kept out of its public type (which must not name the internal core). */
+let construct: (core: CacheCore, path: string, entry: ResolvedEntryOptions, root: boolean) => Cache;
 
 /** A cache, or a namespace of one (see {@link Cache.namespace}). Create with {@link createCache}. */
 export class Cache {
@@ -48,8 +51,12 @@ export class Cache {
   readonly #root: boolean;
   readonly #scope: Scope;
 
-  /** @internal use {@link createCache} */
-  constructor(core: CacheCore, path: string, entry: ResolvedEntryOptions, root = true) {
+  static {
+    construct = (core, path, entry, root) => new Cache(core, path, entry, root);
+  }
+
+  /** Use {@link createCache}, or `cache.namespace(name)`. */
+  private constructor(core: CacheCore, path: string, entry: ResolvedEntryOptions, root: boolean) {
     this.#core = core;
     this.#path = path;
     this.#entry = entry;
@@ -84,42 +91,12 @@ export class Cache {
   /** Fresh values of several keys, in order; L2 is read in one round trip. */
   async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
     this.#core.assertOpen();
-    const full = keys.map((key) => this.#key(key));
-    const core = this.#core;
-    const now = core.options.clock.now();
-    const results: (T | undefined)[] = new Array(full.length).fill(undefined);
-    const missing: number[] = [];
-    full.forEach((k, i) => {
-      const entry = core.l1?.get(k, now);
-      if (entry !== undefined && entry.freshUntil > now) {
-        core.counters.l1Hits++;
-        results[i] = entry.value as T;
-      } else {
-        if (core.l1 !== undefined) core.counters.l1Misses++;
-        missing.push(i);
-      }
-    });
-    if (missing.length > 0 && core.l2 !== undefined) {
-      const reads = await core.l2.read('getMany', (store) =>
-        store.getMany(
-          missing.map((i) => full[i] as string),
-          this.#removeDeps,
-        ),
-      );
-      missing.forEach((index, j) => {
-        const read = reads === UNAVAILABLE ? undefined : reads[j];
-        if (read === undefined) {
-          core.counters.l2Misses++;
-          return;
-        }
-        const found = core.fromL2(full[index] as string, read, this.#scope);
-        if (found !== undefined && found.freshUntil > core.options.clock.now()) {
-          core.counters.l2Hits++;
-          results[index] = found.value as T;
-        } else core.counters.l2Misses++;
-      });
-    }
-    return results;
+    const found = await this.#core.readMany(
+      keys.map((key) => this.#key(key)),
+      this.#scope,
+    );
+    const now = this.#core.options.clock.now();
+    return found.map((entry) => (entry !== undefined && entry.freshUntil > now ? (entry.value as T) : undefined));
   }
 
   /** Whether `key` has a fresh value. */
@@ -223,7 +200,7 @@ export class Cache {
 
   /** A child cache whose keys live under `name`; `clear()` on it leaves the rest alone. Shares tiers, bus and stats. */
   namespace(name: string): Cache {
-    return new Cache(this.#core, `${this.#path}${checkNamespace(name, 'name')}:`, this.#entry, false);
+    return construct(this.#core, `${this.#path}${checkNamespace(name, 'name')}:`, this.#entry, false);
   }
 
   /** Listens for `degraded`, `recovered` or `write-failed`; returns a function that stops listening. */

@@ -55,7 +55,7 @@ export interface CacheEvents {
   'write-failed': { keys: readonly string[]; error: unknown };
 }
 
-/** What {@link CacheCore.ready} found within its timeout. */
+/** What `cache.ready()` found within its timeout. */
 export interface CacheReadiness {
   /** Whether everything below was usable within the timeout. */
   ready: boolean;
@@ -194,6 +194,47 @@ export class CacheCore {
     const inL1 = found;
     // Prefer whichever copy is newer; L1 may hold a value L2 lost in a restart.
     return fromL2.then((l2) => (l2 === undefined || inL1.createdAt > l2.createdAt ? inL1 : l2));
+  }
+
+  /**
+   * {@link read} for several keys, counted the same way: fresh L1 entries answer at once, and the rest are
+   * read from L2 in one round trip (an L2 value is copied into L1). Stale values are returned too.
+   */
+  async readMany(keys: readonly string[], scope: Scope): Promise<(Found | undefined)[]> {
+    const now = this.options.clock.now();
+    const results: (Found | undefined)[] = new Array(keys.length).fill(undefined);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const entry = this.l1?.get(keys[i] as string, now);
+      if (entry !== undefined) {
+        results[i] = { ...entry, tier: 'l1' };
+        if (entry.freshUntil > now) {
+          this.counters.l1Hits++;
+          continue;
+        }
+      }
+      if (this.l1 !== undefined) this.counters.l1Misses++;
+      missing.push(i);
+    }
+    const l2 = this.l2;
+    if (missing.length === 0 || l2 === undefined) return results;
+    const reads = await l2.read('getMany', (store) =>
+      store.getMany(
+        missing.map((i) => keys[i] as string),
+        scope.counters,
+      ),
+    );
+    const fresh = this.options.clock.now();
+    missing.forEach((index, j) => {
+      const read = reads === UNAVAILABLE ? undefined : reads[j];
+      const found = read === undefined ? undefined : this.fromL2(keys[index] as string, read, scope);
+      if (found !== undefined && found.freshUntil > fresh) this.counters.l2Hits++;
+      else this.counters.l2Misses++;
+      // Prefer whichever copy is newer, as read() does.
+      const inL1 = results[index];
+      if (found !== undefined && (inL1 === undefined || found.createdAt >= inL1.createdAt)) results[index] = found;
+    });
+    return results;
   }
 
   /** One L2 read per key at a time: concurrent misses share the round trip as they share the factory. */

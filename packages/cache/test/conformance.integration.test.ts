@@ -155,7 +155,14 @@ describe.each(Object.entries(setups))('%s', (_name, setup) => {
   it('a factory that never settles hits the hard timeout with ERR_CACHE_FACTORY_TIMEOUT', async () => {
     const clock = fakeClock();
     const c = make({ clock, timeouts: { hard: 30 } });
-    const outcome = c.getOrSet('k', () => new Promise<string>(() => {})).catch((error: unknown) => error);
+    const started = deferred<void>();
+    const outcome = c
+      .getOrSet('k', () => {
+        started.resolve();
+        return new Promise<string>(() => {});
+      })
+      .catch((error: unknown) => error);
+    await started.promise; // past the L2 read: the hard timeout now runs
     await clock.advanceAsync(30);
     expect(await outcome).toMatchObject({ code: 'ERR_CACHE_FACTORY_TIMEOUT' });
   });
