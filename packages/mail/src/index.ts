@@ -1,0 +1,1 @@
+export { MailError, type MailErrorCode } from './errors.ts';
