@@ -24,9 +24,14 @@ export {
   type LockRetryOptions,
   type WithLockOptions,
 } from './lock/lock.ts';
-export { type MemoryLockStore, memoryLockStore } from './lock/memory-store.ts';
 export type { LockStore } from './lock/store.ts';
-export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory-store.ts';
+export { estimateSize, type MemoryStoreOptions, memoryStore } from './memory/cache-store.ts';
+export { type MemoryLockStore, memoryLockStore } from './memory/lock-store.ts';
+export {
+  type MemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+  memoryRateLimitStore,
+} from './memory/rate-limit-store.ts';
 export type {
   CacheOptions,
   DistributedOptions,
@@ -37,11 +42,6 @@ export type {
 } from './options.ts';
 // rate limiter
 export { type RateLimitHeaders, rateLimitHeaders } from './rate-limit/headers.ts';
-export {
-  type MemoryRateLimitStore,
-  type MemoryRateLimitStoreOptions,
-  memoryRateLimitStore,
-} from './rate-limit/memory-store.ts';
 export {
   type ConsumeOptions,
   createRateLimiter,

@@ -3,7 +3,7 @@ import { clockOption, loggerOption } from '../../../internal/src/index.ts';
 import type { CacheBus } from './bus.ts';
 import { checks, invalidOption } from './errors.ts';
 import { checkNamespace, checkTags } from './keys.ts';
-import { memoryStore } from './memory-store.ts';
+import { memoryStore } from './memory/cache-store.ts';
 import { defaultSerializer, type Serializer } from './serializer.ts';
 import type { L1Store, L2Store } from './store.ts';
 

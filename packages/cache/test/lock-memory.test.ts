@@ -11,7 +11,11 @@ import {
   memoryLockStore,
 } from '../src/index.ts';
 
+import { lockStoreConformance } from './lock-conformance.ts';
+
 const T0 = 1_700_006_400_000;
+
+lockStoreConformance('memory', () => memoryLockStore());
 
 function manualClock(start = T0) {
   return createTestClock(start);

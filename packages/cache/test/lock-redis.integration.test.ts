@@ -1,16 +1,23 @@
 import { freePort, redis } from '@infra/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createLock, type LockHandle } from '../src/index.ts';
+import { createLocker, type Lock } from '../src/index.ts';
 import { redisLockStore } from '../src/redis/index.ts';
+import { lockStoreConformance } from './lock-conformance.ts';
 
 const r = await redis();
+lockStoreConformance('redis', () => redisLockStore({ client: r.client }), r.key('conformance:'));
+lockStoreConformance(
+  'redis without hash tags',
+  () => redisLockStore({ client: r.client, hashTags: false }),
+  r.key('plain:'),
+);
 const connections = await Promise.all(Array.from({ length: 8 }, () => r.connect()));
 // One lock factory per connection, as in eight processes sharing one Redis.
 const factories = connections.map((client) =>
-  createLock({ store: redisLockStore({ client }), prefix: r.key('lock:'), ttl: 2_000 }),
+  createLocker({ store: redisLockStore({ client }), prefix: r.key('lock:'), ttl: 2_000 }),
 );
-const [a, b] = factories as [ReturnType<typeof createLock>, ReturnType<typeof createLock>];
+const [a, b] = factories as [ReturnType<typeof createLocker>, ReturnType<typeof createLocker>];
 
 describe('redisLockStore', () => {
   it('8 concurrent workers doing read-modify-write on a shared counter under withLock lose no update', async () => {
@@ -53,7 +60,7 @@ describe('redisLockStore', () => {
   });
 
   it("a stalled holder's lease expires, and its late release does not free the new holder's lock", async () => {
-    const stalled = (await a.tryAcquire('stall', { ttl: 150 })) as LockHandle;
+    const stalled = (await a.tryAcquire('stall', { ttl: 150 })) as Lock;
     expect(stalled).not.toBeNull();
     expect(await b.tryAcquire('stall')).toBeNull();
     // The holder stalls (no extension, no release); the next one waits for the lease to run out.
@@ -71,10 +78,10 @@ describe('redisLockStore', () => {
     for (let round = 0; round < 10; round++) {
       // Eight contenders at once: exactly one wins each round.
       const winners = (await Promise.all(factories.map((locks) => locks.tryAcquire('fenced', { ttl: 5_000 })))).filter(
-        (lease): lease is LockHandle => lease !== null,
+        (lease): lease is Lock => lease !== null,
       );
       expect(winners).toHaveLength(1);
-      const winner = winners[0] as LockHandle;
+      const winner = winners[0] as Lock;
       tokens.push(winner.fencingToken);
       await winner.release();
     }
@@ -82,7 +89,7 @@ describe('redisLockStore', () => {
   });
 
   it('extend pushes the Redis expiry to ttl from now', async () => {
-    const lease = (await a.tryAcquire('extend', { ttl: 1_000 })) as LockHandle;
+    const lease = (await a.tryAcquire('extend', { ttl: 1_000 })) as Lock;
     await lease.extend(60_000);
     const ttl = await r.client.pttl(r.key('lock:{extend}'));
     expect(ttl).toBeGreaterThan(50_000);
@@ -113,7 +120,7 @@ describe('redisLockStore', () => {
     const client = new Redis(await freePort(), { enableOfflineQueue: false, lazyConnect: true });
     client.on('error', () => {});
     try {
-      const locks = createLock({ store: redisLockStore({ client }) });
+      const locks = createLocker({ store: redisLockStore({ client }) });
       const error = await locks.tryAcquire('down').catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_CACHE_STORE_UNAVAILABLE', status: 503 });
       expect((error as Error).cause).toBeInstanceOf(Error);

@@ -7,7 +7,7 @@ import type { Clock, Duration, Logger } from '../../../../internal/src/index.ts'
 import { clockOption, closeOnce, loggerOption } from '../../../../internal/src/index.ts';
 import { cacheChannels } from '../channels.ts';
 import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
-import { memoryLockStore } from './memory-store.ts';
+import { memoryLockStore } from '../memory/lock-store.ts';
 import type { LockStore } from './store.ts';
 import { keepLease } from './with-lock.ts';
 

@@ -1,5 +1,5 @@
-import { checks } from './errors.ts';
-import type { EntryDeps, L1Entry, L1Store } from './store.ts';
+import { checks } from '../errors.ts';
+import type { EntryDeps, L1Entry, L1Store } from '../store.ts';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {

@@ -3,7 +3,7 @@
  * store, which makes them strictly increasing per key without keeping a counter per key forever.
  * Leases nobody releases are swept in amortised batches as the map grows, without a timer.
  */
-import type { LockStore } from './store.ts';
+import type { LockStore } from '../lock/store.ts';
 
 interface Lease {
   token: string;

@@ -4,8 +4,13 @@
  * grows, so memory follows the number of live keys without a timer to close.
  */
 import { checks } from '../errors.ts';
-import type { CompiledRule } from './rules.ts';
-import { decide, type RateLimitStore, type RateLimitStoreRequest, type RateLimitStoreResult } from './store.ts';
+import type { CompiledRule } from '../rate-limit/rules.ts';
+import {
+  decide,
+  type RateLimitStore,
+  type RateLimitStoreRequest,
+  type RateLimitStoreResult,
+} from '../rate-limit/store.ts';
 
 interface Entry {
   state: number[];

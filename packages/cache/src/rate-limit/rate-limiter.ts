@@ -6,7 +6,7 @@ import type { Clock, Duration, Logger } from '../../../../internal/src/index.ts'
 import { clockOption, closeOnce, DeadlineQueue, loggerOption, withDeadline } from '../../../../internal/src/index.ts';
 import { cacheChannels, legacyStoreErrorChannel } from '../channels.ts';
 import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
-import { memoryRateLimitStore } from './memory-store.ts';
+import { memoryRateLimitStore } from '../memory/rate-limit-store.ts';
 import { type RateLimitResult, toResult } from './result.ts';
 import { type CompiledRule, compileRules, type RateLimitRule } from './rules.ts';
 import type { RateLimitStore, RateLimitStoreRequest, RateLimitStoreResult } from './store.ts';

@@ -1,9 +1,10 @@
 import { invalidOption as invalid } from '../errors.ts';
 import { RESERVED_PREFIX } from '../keys.ts';
 import type { L2Connection, L2Read, L2Store, L2Write } from '../store.ts';
+import { bumpScript, setScript } from './cache.lua.ts';
 import type { RedisCommandClient } from './client.ts';
+import { redisLeases } from './lease.ts';
 import { runScript } from './lua-script.ts';
-import { bumpScript, releaseScript, setScript } from './scripts.ts';
 import { type Pending, tickBatch } from './tick-batch.ts';
 
 /** Options of {@link redisStore}. */
@@ -75,6 +76,7 @@ export function redisStore(options: RedisStoreOptions): L2Store {
   };
 
   const connection = connectionOf(client);
+  const leases = redisLeases(client);
   return {
     kind: 'redis',
     ...(connection === undefined ? {} : { connection }),
@@ -131,7 +133,7 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       const keys: string[] = [];
       const args: (string | number)[] = [];
       for (const { key, record, deps, ttlMs } of writes) {
-        // `createdAt,freshUntil,staleUntil,removeCount` \n counter names (JSON) \n tags (JSON): see scripts.ts.
+        // `createdAt,freshUntil,staleUntil,removeCount` \n counter names (JSON) \n tags (JSON): see cache.lua.ts.
         const names = deps.expire.length === 0 ? deps.remove : [...deps.remove, ...deps.expire];
         const header = `${record.createdAt},${record.freshUntil},${record.staleUntil},${deps.remove.length}\n${json(names)}\n${JSON.stringify(record.tags)}`;
         keys.push(prefix + key);
@@ -153,11 +155,11 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     },
 
     async acquireLease(key, token, ttlMs) {
-      return (await client.call('SET', leasePrefix + key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+      return (await leases.acquire(leasePrefix + key, token, ttlMs)) !== null;
     },
 
     async releaseLease(key, token) {
-      await runScript(client, releaseScript, [leasePrefix + key], [token]);
+      await leases.release(leasePrefix + key, token);
     },
   };
 }

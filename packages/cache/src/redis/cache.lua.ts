@@ -42,9 +42,3 @@ export const bumpScript = luaScript(`
 for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end
 return #KEYS
 `);
-
-/** KEYS: lease key; ARGV: token. Deletes the lease only if this token holds it. */
-export const releaseScript = luaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);

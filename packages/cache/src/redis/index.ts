@@ -1,4 +1,7 @@
 // @infra/cache/redis: the Redis store and bus of the cache, and the Redis stores of the rate limiter and lock.
+
+export { type RedisBusOptions, redisBus } from './bus.ts';
+export { type RedisStoreOptions, redisStore } from './cache-store.ts';
 export type { RedisCommandClient, RedisSubscriberClient } from './client.ts';
 export { type RedisLockStoreOptions, redisLockStore } from './lock-store.ts';
 export type { ScriptClient } from './lua-script.ts';
@@ -7,5 +10,3 @@ export {
   type RedisRateLimitStoreOptions,
   redisRateLimitStore,
 } from './rate-limit-store.ts';
-export { type RedisBusOptions, redisBus } from './redis-bus.ts';
-export { type RedisStoreOptions, redisStore } from './redis-store.ts';

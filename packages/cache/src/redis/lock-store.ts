@@ -1,12 +1,12 @@
 /**
- * `redisLockStore`: a lease is `SET key token NX PX ttl`, plus `INCR` of the key's fencing counter in
- * the same script; release and extend compare the token inside Lua, so they are atomic. One Redis node:
- * this is not Redlock across several masters (see the README on what a lease can and cannot promise).
+ * `redisLockStore`: a lock is a lease (`redis/lease.ts`) whose acquisition also increments the key's fencing
+ * counter, in the same script. One Redis node: this is not Redlock across several masters (see the README
+ * on what a lease can and cannot promise).
  */
 import { checks, invalidOption } from '../errors.ts';
 import type { LockStore } from '../lock/store.ts';
-import { acquireScript, extendScript, releaseScript } from './lock.lua.ts';
-import { runScript, type ScriptClient } from './lua-script.ts';
+import { redisLeases } from './lease.ts';
+import type { ScriptClient } from './lua-script.ts';
 
 /** Options of {@link redisLockStore}. */
 export interface RedisLockStoreOptions {
@@ -29,17 +29,17 @@ export function redisLockStore(options: RedisLockStoreOptions): LockStore {
   const hashTags = checks.boolean(options.hashTags, 'hashTags', true);
   const lockKey = (prefix: string, key: string) => (hashTags ? `${prefix}{${key}}` : prefix + key);
 
+  const leases = redisLeases(client);
   return {
-    async acquire(prefix, key, token, ttlMs) {
+    acquire(prefix, key, token, ttlMs) {
       const lock = lockKey(prefix, key);
-      const fence = await runScript(client, acquireScript, [lock, `${lock}:fence`], [token, ttlMs]);
-      return Number(fence) > 0 ? Number(fence) : null;
+      return leases.acquire(lock, token, ttlMs, `${lock}:fence`);
     },
-    async release(prefix, key, token) {
-      return Number(await runScript(client, releaseScript, [lockKey(prefix, key)], [token])) === 1;
+    release(prefix, key, token) {
+      return leases.release(lockKey(prefix, key), token);
     },
-    async extend(prefix, key, token, ttlMs) {
-      return Number(await runScript(client, extendScript, [lockKey(prefix, key)], [token, ttlMs])) === 1;
+    extend(prefix, key, token, ttlMs) {
+      return leases.extend(lockKey(prefix, key), token, ttlMs);
     },
   };
 }
