@@ -43,6 +43,18 @@ try {
   for (const { close } of [...services.closers].reverse()) await close().catch(() => {});
   process.exit(1);
 }
+const shutdown = createShutdown({
+  servers: [running.server],
+  health: services.health,
+  readinessDelay: config.READINESS_DELAY,
+  drainTimeout: config.SHUTDOWN_DRAIN_TIMEOUT,
+  logger,
+});
+// Hooks run in reverse order of adding: the last-created resource closes first.
+for (const { name, close } of services.closers) shutdown.add(name, close, { timeout: '5s' });
+
+// Last: until the signal listeners above exist, SIGTERM would kill the process outright (the default action),
+// so a supervisor that signals as soon as it reads this line must find them in place.
 const { cache, rateLimit } = services.backends;
 logger.info(
   { bound: running.bound, url: running.url, cache, rateLimit },
@@ -50,13 +62,3 @@ logger.info(
     ? `listening on ${running.bound}`
     : `listening on ${running.bound} (from this machine: ${running.url})`,
 );
-
-const shutdown = createShutdown({
-  servers: [running.server],
-  health: services.health,
-  readinessDelayMs: config.READINESS_DELAY,
-  drainTimeoutMs: config.SHUTDOWN_DRAIN_TIMEOUT,
-  logger,
-});
-// Hooks run in reverse order of adding: the last-created resource closes first.
-for (const { name, close } of services.closers) shutdown.add(name, close, { timeoutMs: '5s' });

@@ -60,13 +60,6 @@ async function connectRedis(url: string, readyTimeoutMs = 2000): Promise<Redis> 
   return client;
 }
 
-/** Waits for `promise` to settle, however it settles, or for `ms`, whichever comes first. */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
-
 export interface ServicesOptions {
   /** Where the services report degradation and recovery. @default silent */
   logger?: Logger;
@@ -96,7 +89,7 @@ export async function createServices(
     showDetails: config.NODE_ENV === 'production' ? 'never' : 'always',
   });
   closers.push({ name: 'health', close: async () => health.close() });
-  health.register('event-loop', eventLoopCheck({ maxDelayMs: 1000 }), { probes: ['liveness', 'readiness'] });
+  health.register('event-loop', eventLoopCheck({ maxDelay: '1s' }), { probes: ['liveness', 'readiness'] });
   health.register(
     'config',
     productionReadinessCheck(() => checkProduction(config)),
@@ -120,13 +113,13 @@ export async function createServices(
       bus: redisBus({ publisher: redis, subscriber, channel: `${redisPrefix}cache-bus` }),
       ttl: config.CACHE_TTL,
       grace: '10m',
-      timeouts: { l2: 250 }, // a slow Redis costs a request at most this much; then memory and the catalog
+      // A slow Redis costs a request at most `l2`, then memory and the catalog answer; `ready` bounds start-up.
+      timeouts: { l2: 250, ready: '2s' },
     });
     cache.on('degraded', ({ error }) => logger?.warn({ err: error }, 'cache: Redis unavailable, serving from memory'));
     cache.on('recovered', () => logger?.info({}, 'cache: Redis is back'));
     if (redis.status === 'ready' && subscriber.status === 'ready') {
-      // The bus subscribed before the first request, when Redis is up. Bounded: ready() must not hold start-up.
-      await settledWithin(cache.ready(), 2000);
+      await cache.ready(); // the bus subscribed before the first request; never rejects, at most `timeouts.ready`
     } else {
       logger?.warn({ redis: URL.parse(config.REDIS_URL)?.host }, 'redis: unreachable at start-up, serving from memory');
     }
@@ -138,7 +131,7 @@ export async function createServices(
       storeTimeout: 250,
       ...(logger ? { logger } : {}),
     });
-    health.register('redis', redisCheck(redis), { componentType: 'datastore' });
+    health.register('redis', redisCheck({ client: redis }), { componentType: 'datastore' });
   } else {
     cache = createCache({ l1: memoryStore({ maxItems: 10_000 }), ttl: config.CACHE_TTL, grace: '10m' });
     limiter = createRateLimiter({ limits, prefix: 'example-api:rl:' });
@@ -150,7 +143,7 @@ export async function createServices(
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5, connectionTimeoutMillis: 2000 });
     pool.on('error', () => {}); // idle-client errors; the readiness check reports the database state
     closers.push({ name: 'postgres', close: () => pool.end() });
-    health.register('postgres', postgresCheck(pool), { componentType: 'datastore' });
+    health.register('postgres', postgresCheck({ pool }), { componentType: 'datastore' });
   }
 
   return {

@@ -1,7 +1,8 @@
 /** The real service in a child process, as `pnpm start` runs it: start-up, config errors, signals. */
 import { createServer } from 'node:net';
+import { freePort } from '@infra/testkit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { spawnService, startService } from './support/child.ts';
+import { listening, spawnService, startService } from './support/child.ts';
 
 describe('examples/api', () => {
   it('serves requests and exits 0 on SIGTERM', async () => {
@@ -18,6 +19,19 @@ describe('examples/api', () => {
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
     expect(service.output()).toMatch(/"reason":"SIGTERM".*"msg":"shutting down"/);
+  });
+
+  it('handles SIGTERM sent the moment it says it is listening (exit 0, hooks ran)', async () => {
+    const service = spawnService({ PORT: String(await freePort()) });
+    // Signalled from the data callback itself, with no await in between, as a supervisor may do.
+    let sent = false;
+    service.child.stdout?.on('data', () => {
+      if (sent || !listening.test(service.output())) return;
+      sent = true;
+      service.child.kill('SIGTERM');
+    });
+    expect(await service.exited).toBe(0);
+    expect(service.output()).toMatch(/"msg":"shutdown complete"/);
   });
 
   it('closes an idle keep-alive connection and still exits 0', async () => {

@@ -66,10 +66,10 @@ export function spawnService(env: Record<string, string> = {}, options: SpawnOpt
       };
       waiters.add(check);
       check();
-      exited.then(() => {
+      exited.then((code) => {
         if (!waiters.has(check)) return;
         waiters.delete(check);
-        reject(new Error(`exited before ${pattern} appeared; output:\n${output}`));
+        reject(new Error(`exited (${code}) before ${pattern} appeared; output:\n${output}`));
       });
     });
   }
