@@ -60,13 +60,44 @@ export const envChannels = defineChannels('env', ['parsed', 'production-checked'
  */
 const legacy = defineChannels('env', ['parse']);
 
-/** Publishes the outcome of one parse on `parsed` and the deprecated `parse`; `event` runs only for a listener. */
-export function publishParsed(event: () => EnvParsedEvent, issues: readonly EnvIssue[]): void {
-  publish(envChannels.parsed, event);
-  publish(legacy.parse, () => {
-    const { ok, variables, sources } = event();
-    return ok ? { ok, variables, sources } : { ok, variables, sources, issues };
-  });
+/** Whether anyone listens to a parse: the outcome is gathered only then (config parsing is on cold starts' path). */
+export function parseObserved(): boolean {
+  return envChannels.parsed.hasSubscribers || legacy.parse.hasSubscribers;
+}
+
+/** What one parse found, as `resolve` knows it. */
+export interface ParseOutcome {
+  readonly variables: number;
+  readonly secrets: number;
+  readonly defaulted: number;
+  readonly sources: readonly string[];
+  readonly issues: readonly EnvIssue[];
+  /** The code of each of `issues`, by position. */
+  readonly codes: readonly EnvIssueCode[];
+}
+
+/** Publishes the outcome of one parse on `parsed` and on the deprecated `parse`. */
+export function publishParsed(outcome: ParseOutcome): void {
+  const { variables, sources, issues } = outcome;
+  const ok = issues.length === 0;
+  publish(
+    envChannels.parsed,
+    (): EnvParsedEvent => ({
+      ok,
+      variables,
+      defaulted: outcome.defaulted,
+      secrets: outcome.secrets,
+      missing: issues.filter((issue) => issue.kind === 'missing').length,
+      invalid: issues.filter((issue) => issue.kind === 'invalid').length,
+      sources,
+      issues: issues.map((issue, index) => ({
+        key: issue.key,
+        kind: issue.kind,
+        code: outcome.codes[index] ?? 'rejected',
+      })),
+    }),
+  );
+  publish(legacy.parse, () => (ok ? { ok, variables, sources } : { ok, variables, sources, issues }));
 }
 
 /** Publishes a production-readiness report on `production-checked`. */

@@ -6,7 +6,7 @@
 import { maskUrlSecrets } from './mask.ts';
 import type { StandardSchemaV1 } from './standard-schema.ts';
 import type { EnvIssue } from './types.ts';
-import type { Validation } from './validate.ts';
+import type { SchemaFailure } from './validate.ts';
 
 const secretPrefix = 'secret value rejected (value hidden)';
 const synchronously = '@infra/env validates synchronously';
@@ -35,9 +35,6 @@ export function describeIssues(issues: readonly StandardSchemaV1.Issue[]): strin
   return maskUrlSecrets(issues.map((issue) => `${pathText(issue.path)}${issue.message}`).join('; '));
 }
 
-/** The failures of a schema that did not answer with issues, as an issue message. */
-export type SchemaFailure = Exclude<Validation, { outcome: 'value' } | { outcome: 'issues' }>;
-
 /**
  * The message for a schema that threw or is asynchronous. A non-secret shows what was thrown (masked and cut);
  * a secret shows at most the name of a built-in error class, since a thrown message often quotes the input
@@ -49,7 +46,7 @@ export function describeFailure(failure: SchemaFailure, secret: boolean): string
 }
 
 function failureReason(failure: SchemaFailure, secret: boolean): string {
-  switch (failure.outcome) {
+  switch (failure.kind) {
     case 'async':
       return `its schema is asynchronous; ${synchronously}`;
     case 'threw-or-async':

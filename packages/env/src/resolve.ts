@@ -1,13 +1,13 @@
-import { type EnvIssueCode, publishParsed } from './channels.ts';
+import { type EnvIssueCode, parseObserved, publishParsed } from './channels.ts';
 import type { DotenvFile } from './dotenv.ts';
 import { EnvError, invalidOption } from './errors.ts';
 import { freezeEnv } from './freeze.ts';
 import { describeFailure, describeIssues, describeSecretIssues, validationMessage, withoutValue } from './issues.ts';
 import { attachMetadata, type ValueOrigin } from './metadata.ts';
 import { checkDefaults, type ParseEnvOptions } from './options.ts';
-import { planOf } from './plan.ts';
+import { type PlannedKey, planOf } from './plan.ts';
 import type { Env, EnvIssue, EnvSchema } from './types.ts';
-import { validateSync } from './validate.ts';
+import { asyncFailure, promised, SchemaFailure, type Validation } from './validate.ts';
 
 /** One place values come from; `lines` gives a file's line numbers for `source`. */
 export interface Layer {
@@ -32,7 +32,6 @@ function sourceOf(layer: Layer, key: string): string {
 }
 
 const blank = /^\s*$/;
-const asyncSchema = { outcome: 'async' } as const;
 
 /**
  * Validates every variable of `schema` against the layers (highest precedence first), collecting
@@ -68,17 +67,15 @@ export function resolve<S extends EnvSchema>(
   const origins = new Map<string, ValueOrigin>();
   const issues: EnvIssue[] = [];
   const codes: EnvIssueCode[] = [];
-  const missing = (key: string, message: string, code: EnvIssueCode): void => {
-    issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
-    codes.push(code);
-  };
   for (const { key, schema: entry, standard, secret, async, requiredIn } of plan) {
     const layer = layerOf(key);
     let value = layer?.values[key];
     let environmentDefault: string | undefined;
     if (layer === undefined) {
       if (requiredIn.includes(nodeEnv)) {
-        missing(key, `required when NODE_ENV is ${nodeEnv}`, 'required-in-environment');
+        const message = `required when NODE_ENV is ${nodeEnv}`;
+        issues.push({ key, kind: 'missing', message, source: searchedNames.join(', ') });
+        codes.push('required-in-environment');
         continue;
       }
       const fallback = defaults[nodeEnv]?.[key];
@@ -88,52 +85,42 @@ export function resolve<S extends EnvSchema>(
       }
     }
     // Without a value zod answers before any function of the schema runs (optional, default); with one, an async
-    // function would run and its promise be dropped.
-    const result = async && value !== undefined ? asyncSchema : validateSync(standard, entry, value);
+    // function would run and its promise be dropped. `validateSync` written out: a call per variable measurably
+    // slowed a 50-variable parse.
+    let result: Validation | Promise<unknown>;
+    if (async && value !== undefined) result = asyncFailure;
+    else {
+      try {
+        result = standard.validate(value);
+      } catch (error) {
+        result = new SchemaFailure('threw', error);
+      }
+      if (result instanceof Promise) result = promised(result, entry, value);
+    }
     const source =
       layer !== undefined ? sourceOf(layer, key) : environmentDefault !== undefined ? `defaults.${nodeEnv}` : undefined;
-    if (result.outcome === 'value') {
+    let message: string;
+    if (result instanceof SchemaFailure) message = describeFailure(result, secret);
+    else if (result.issues === undefined) {
       env[key] = result.value;
       const defaulted = environmentDefault !== undefined || (source === undefined && result.value !== undefined);
       origins.set(key, { source: source ?? (defaulted ? 'default' : 'unset'), defaulted, environmentDefault, secret });
       continue;
-    }
-    if (result.outcome === 'issues' && source === undefined) {
-      missing(key, 'required', 'required');
+    } else if (source === undefined) {
+      issues.push({ key, kind: 'missing', message: 'required', source: searchedNames.join(', ') });
+      codes.push('required');
       continue;
-    }
-    let message: string;
-    if (result.outcome === 'issues')
-      message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
-    else message = describeFailure(result, secret);
+    } else message = secret ? describeSecretIssues(result.issues) : describeIssues(result.issues);
     issues.push({
       key,
       kind: 'invalid',
       message: secret ? withoutValue(message, value) : message,
       source: source ?? 'default',
     });
-    codes.push(result.outcome === 'issues' ? 'rejected' : `schema-${result.outcome}`);
+    codes.push(result instanceof SchemaFailure ? `schema-${result.kind}` : 'rejected');
   }
-  const report = (ok: boolean): void =>
-    publishParsed(
-      () => ({
-        ok,
-        variables: plan.length,
-        defaulted: [...origins.values()].filter((origin) => origin.defaulted).length,
-        secrets: plan.filter((planned) => planned.secret).length,
-        missing: issues.filter((issue) => issue.kind === 'missing').length,
-        invalid: issues.filter((issue) => issue.kind === 'invalid').length,
-        sources: searchedNames,
-        issues: issues.map((issue, index) => ({ key: issue.key, kind: issue.kind, code: codes[index] ?? 'rejected' })),
-      }),
-      issues,
-    );
-  if (issues.length > 0) {
-    const error = new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
-    report(false);
-    throw error;
-  }
-  report(true);
+  if (parseObserved()) report(plan, origins, searchedNames, issues, codes);
+  if (issues.length > 0) throw new EnvError('ERR_ENV_VALIDATION', validationMessage(issues), { issues });
   const frozen = freezeEnv(env);
   attachMetadata(frozen, {
     nodeEnv,
@@ -141,4 +128,22 @@ export function resolve<S extends EnvSchema>(
     values: origins,
   });
   return frozen as Env<S>;
+}
+
+/** Publishes what one parse found; out of `resolve`, whose size decides how well it is optimised. */
+function report(
+  plan: readonly PlannedKey[],
+  origins: ReadonlyMap<string, ValueOrigin>,
+  sources: readonly string[],
+  issues: readonly EnvIssue[],
+  codes: readonly EnvIssueCode[],
+): void {
+  publishParsed({
+    variables: plan.length,
+    secrets: plan.filter((planned) => planned.secret).length,
+    defaulted: [...origins.values()].filter((origin) => origin.defaulted).length,
+    sources,
+    issues,
+    codes,
+  });
 }

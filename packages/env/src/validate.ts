@@ -5,16 +5,31 @@
  */
 import type { StandardSchemaV1 } from './standard-schema.ts';
 
-/** What running a schema gave. */
-export type Validation =
-  | { readonly outcome: 'value'; readonly value: unknown }
-  | { readonly outcome: 'issues'; readonly issues: readonly StandardSchemaV1.Issue[] }
+/** How a schema failed other than by answering with issues. */
+export type FailureKind =
   /** The schema threw (synchronously, or zod's async retry of a throwing transform). */
-  | { readonly outcome: 'threw'; readonly error: unknown }
+  | 'threw'
   /** The schema needs `await` (an async refine or transform). */
-  | { readonly outcome: 'async' }
+  | 'async'
   /** A promise from a validator that cannot be asked which of the two it was. */
-  | { readonly outcome: 'threw-or-async' };
+  | 'threw-or-async';
+
+/** A schema that neither gave a value nor issues. A class, so telling it from a result is one prototype check. */
+export class SchemaFailure {
+  readonly kind: FailureKind;
+  readonly error: unknown;
+
+  constructor(kind: FailureKind, error?: unknown) {
+    this.kind = kind;
+    this.error = error;
+  }
+}
+
+/** An async schema, reported without running it (see `hasAsyncFunction`). */
+export const asyncFailure = new SchemaFailure('async');
+
+/** What running a schema gave: the validator's own result (allocation-free when valid), or how it failed. */
+export type Validation = StandardSchemaV1.Result<unknown> | SchemaFailure;
 
 const ignore = (): void => {};
 
@@ -24,19 +39,18 @@ export function validateSync(standard: StandardSchemaV1.Props, schema: unknown, 
   try {
     result = standard.validate(value);
   } catch (error) {
-    return { outcome: 'threw', error };
+    return new SchemaFailure('threw', error);
   }
-  if (isThenable(result)) {
-    result.then(ignore, ignore);
-    return diagnose(schema, value);
-  }
-  return result.issues === undefined
-    ? { outcome: 'value', value: result.value }
-    : { outcome: 'issues', issues: result.issues };
+  return result instanceof Promise ? promised(result, schema, value) : result;
 }
 
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+/**
+ * What a promise from `validate` means, once a handler is attached to it (it may reject, with the input in its
+ * reason). `resolve` calls this itself after its own inline `validate`, the per-variable hot path.
+ */
+export function promised(promise: Promise<unknown>, schema: unknown, value: unknown): SchemaFailure {
+  promise.then(ignore, ignore);
+  return diagnose(schema, value);
 }
 
 interface ZodLike {
@@ -48,17 +62,17 @@ interface ZodLike {
  * the schema is run once more through `safeParse`, which throws `$ZodAsyncError` for the first and the transform's
  * own error for the second.
  */
-function diagnose(schema: unknown, value: unknown): Validation {
+function diagnose(schema: unknown, value: unknown): SchemaFailure {
   const zod = zodOf(schema);
-  if (zod === undefined) return { outcome: 'threw-or-async' };
+  if (zod === undefined) return new SchemaFailure('threw-or-async');
   try {
     zod.safeParse(value);
   } catch (error) {
     return (error as object | null)?.constructor?.name === '$ZodAsyncError'
-      ? { outcome: 'async' }
-      : { outcome: 'threw', error };
+      ? asyncFailure
+      : new SchemaFailure('threw', error);
   }
-  return { outcome: 'threw-or-async' };
+  return new SchemaFailure('threw-or-async');
 }
 
 function zodOf(schema: unknown): ZodLike | undefined {

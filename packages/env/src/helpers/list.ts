@@ -4,7 +4,7 @@ import { describeFailure, describeIssues } from '../issues.ts';
 import { checks } from '../options.ts';
 import { hasAsyncFunction, markHelper } from '../schema-info.ts';
 import type { StandardSchemaV1 } from '../standard-schema.ts';
-import { validateSync } from '../validate.ts';
+import { asyncFailure, SchemaFailure, validateSync } from '../validate.ts';
 import { type Ctx, reject } from './issue.ts';
 
 /** Options of `list()`. */
@@ -14,8 +14,6 @@ export interface ListOptions<Item extends StandardSchemaV1<string, unknown>> {
   /** The schema of one item (e.g. `url()`, `int()`, `z.enum([...])`). @default strings as given */
   of?: Item;
 }
-
-const asyncItem = { outcome: 'async' } as const;
 
 /**
  * A separated list: `'a, b,c'` → `['a', 'b', 'c']`, each item validated by `of`.
@@ -42,10 +40,10 @@ export function list<Item extends StandardSchemaV1<string, unknown> = StandardSc
         const values: Out[] = [];
         const problems: string[] = [];
         parts.forEach((part, index) => {
-          const result = itemAsync ? asyncItem : validateSync(item['~standard'], item, part);
-          if (result.outcome === 'value') values.push(result.value as Out);
-          else if (result.outcome === 'issues') problems.push(`item ${index + 1}: ${describeIssues(result.issues)}`);
-          else problems.push(`item ${index + 1}: ${describeFailure(result, false)}`);
+          const result = itemAsync ? asyncFailure : validateSync(item['~standard'], item, part);
+          if (result instanceof SchemaFailure) problems.push(`item ${index + 1}: ${describeFailure(result, false)}`);
+          else if (result.issues !== undefined) problems.push(`item ${index + 1}: ${describeIssues(result.issues)}`);
+          else values.push(result.value as Out);
         });
         return problems.length === 0 ? values : reject(ctx, input, problems.join('; '));
       },
