@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { withDeadline } from '../../../internal/src/index.ts';
-import type { BusMessage, BusSubscription } from './bus.ts';
+import type { BusMessage } from './bus.ts';
+import { BusLink } from './bus-link.ts';
 import { cacheChannels as channels } from './channels.ts';
 import { CacheError } from './errors.ts';
 import { counters } from './keys.ts';
 import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
 import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
 import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Write } from './store.ts';
-
-const maxUnsent = 1000;
-/** Rejection marker of a wait that ran out in {@link CacheCore.ready}; never reaches a caller. */
-const notReady = new Error('not ready in time');
 
 /** The namespace a read happens in: its counters, and the dependencies of an entry with given tags. */
 export interface Scope {
@@ -35,10 +31,6 @@ export interface Counters {
   factoryErrors: number;
   singleFlightWaits: number;
   leaseWaits: number;
-  busPublished: number;
-  busReceived: number;
-  busErrors: number;
-  busResyncs: number;
   l2WriteFailures: number;
 }
 
@@ -89,10 +81,6 @@ export class CacheCore {
     factoryErrors: 0,
     singleFlightWaits: 0,
     leaseWaits: 0,
-    busPublished: 0,
-    busReceived: 0,
-    busErrors: 0,
-    busResyncs: 0,
     l2WriteFailures: 0,
   };
   readonly #reads = new Map<string, Promise<Found | undefined>>();
@@ -103,10 +91,8 @@ export class CacheCore {
     'write-failed': new Set(),
   };
   readonly #background = new Set<Promise<unknown>>();
-  #unsent: Omit<BusMessage, 'source'>[] = [];
-  #republishing = false;
-  readonly #subscription: BusSubscription | undefined;
-  #resyncPending = false;
+  /** The bus, when there is one: sending, replaying and applying invalidations (bus-link.ts). */
+  readonly bus: BusLink | undefined;
   /** When too many invalidations missed L2, everything in L2 is invalidated on recovery instead. */
   readonly #overflow = (): Promise<unknown> => this.l2?.store.bump([counters.namespace('')]) ?? Promise.resolve();
   closed = false;
@@ -126,10 +112,22 @@ export class CacheCore {
             events: {
               degraded: (error) => this.#emit('degraded', { error }),
               recovered: () => this.#emit('recovered', {}),
-              usable: () => this.track(this.#republish()),
+              usable: () => {
+                if (this.bus !== undefined) this.track(this.bus.republish());
+              },
             },
           });
-    this.#subscription = this.#subscribe();
+    this.bus =
+      options.bus === undefined
+        ? undefined
+        : new BusLink({
+            bus: options.bus,
+            id: this.id,
+            l1: this.l1,
+            log: options.log,
+            onKey: (key) => this.#wake(key),
+            track: (promise) => this.track(promise),
+          });
   }
 
   /**
@@ -137,18 +135,12 @@ export class CacheCore {
    * Never rejects: a cache whose Redis is down still serves from L1 and factories, so an app can start.
    */
   async ready(timeout: number): Promise<CacheReadiness> {
-    const clock = this.options.clock;
-    const busUp = (): Promise<boolean> =>
-      this.#subscription === undefined
-        ? Promise.resolve(true)
-        : withDeadline(this.#subscription.ready, timeout, clock, () => notReady).then(
-            () => true,
-            () => false,
-          );
-    const [l2Up, subscribed] = await Promise.all([this.l2?.ready(timeout) ?? true, busUp()]);
-    if (!subscribed) this.#resyncWhenSubscribed();
+    const [l2Up, subscribed] = await Promise.all([
+      this.l2?.ready(timeout) ?? true,
+      this.bus?.subscribed(timeout, this.options.clock) ?? true,
+    ]);
     const l2 = this.l2 === undefined ? undefined : l2Up ? 'ready' : 'unavailable';
-    const bus = this.#subscription === undefined ? undefined : subscribed ? 'subscribed' : 'unavailable';
+    const bus = this.bus === undefined ? undefined : subscribed ? 'subscribed' : 'unavailable';
     return { ready: l2 !== 'unavailable' && bus !== 'unavailable', l2, bus };
   }
 
@@ -361,43 +353,9 @@ export class CacheCore {
     this.publish({ counters: names });
   }
 
-  /**
-   * Sends an invalidation to other instances without waiting. A message that cannot be sent is kept
-   * (up to 1,000; past that, one "drop everything" message replaces them) and sent again after the
-   * next successful publish or when L2 recovers, so other instances do not keep serving what it invalidated.
-   */
+  /** Tells other instances (through the bus, if any) to drop what this instance invalidated. */
   publish(message: Omit<BusMessage, 'source'>): void {
-    const bus = this.options.bus;
-    if (bus === undefined) return;
-    this.counters.busPublished++;
-    this.track(
-      bus.publish({ source: this.id, ...message }).then(
-        () => this.#republish(),
-        (error: unknown) => {
-          this.counters.busErrors++;
-          this.options.log('warn', { err: error }, 'cache bus publish failed; will send it again');
-          this.#unsent.push(message);
-          if (this.#unsent.length > maxUnsent) this.#unsent = [{ counters: [counters.namespace('')] }];
-        },
-      ),
-    );
-  }
-
-  /** Sends the messages that failed earlier, oldest first, stopping at the first failure. */
-  async #republish(): Promise<void> {
-    const bus = this.options.bus;
-    if (bus === undefined || this.#unsent.length === 0 || this.#republishing) return;
-    this.#republishing = true;
-    try {
-      while (this.#unsent.length > 0) {
-        await bus.publish({ source: this.id, ...(this.#unsent[0] as Omit<BusMessage, 'source'>) });
-        this.#unsent.shift();
-      }
-    } catch {
-      // Still unreachable: the next successful publish or recovery tries again.
-    } finally {
-      this.#republishing = false;
-    }
+    this.bus?.publish(message);
   }
 
   /** Resolves when `key` is written by another instance, or after `ms`. */
@@ -433,49 +391,12 @@ export class CacheCore {
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
     await Promise.allSettled([...this.#background]);
     await this.l2?.close();
-    await this.#subscription?.stop();
+    await this.bus?.stop();
   }
 
-  /**
-   * The app was told the bus is not up and carries on: invalidations sent meanwhile never reach this L1,
-   * so once the subscription is live, what L1 holds is dropped.
-   */
-  #resyncWhenSubscribed(): void {
-    if (this.#resyncPending) return;
-    this.#resyncPending = true;
-    void this.#subscription?.ready.then(() => {
-      if (this.closed) return;
-      this.counters.busResyncs++;
-      this.l1?.clear();
-    });
-  }
-
-  #subscribe(): BusSubscription | undefined {
-    return this.options.bus?.subscribe({
-      message: (message) => this.#onMessage(message),
-      resync: () => {
-        this.counters.busResyncs++;
-        this.l1?.clear();
-      },
-      error: (error) => {
-        this.counters.busErrors++;
-        this.options.log('warn', { err: error }, 'cache bus error');
-      },
-    });
-  }
-
-  #onMessage(message: BusMessage): void {
-    if (message.source === this.id || this.closed) return;
-    this.counters.busReceived++;
-    if (message.counters !== undefined) this.l1?.bump(message.counters);
-    if (message.keys !== undefined) {
-      for (const key of message.keys) {
-        this.l1?.delete(key);
-        const waiters = this.#waiters.get(key);
-        if (waiters !== undefined) for (const wake of [...waiters]) wake();
-      }
-    }
-    if (channels.bus.hasSubscribers) channels.bus.publish({ keys: message.keys, counters: message.counters });
+  #wake(key: string): void {
+    const waiters = this.#waiters.get(key);
+    if (waiters !== undefined) for (const wake of [...waiters]) wake();
   }
 
   #emit<E extends keyof CacheEvents>(event: E, payload: CacheEvents[E]): void {

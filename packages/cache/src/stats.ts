@@ -38,7 +38,7 @@ export function statsOf(core: CacheCore): CacheStats {
   const c = core.counters;
   const l1 = core.l1;
   const l2 = core.l2;
-  const bus = core.options.bus;
+  const bus = core.bus;
   return {
     l1: l1 === undefined ? undefined : { kind: l1.kind, hits: c.l1Hits, misses: c.l1Misses, ...l1.usage() },
     l2:
@@ -53,16 +53,7 @@ export function statsOf(core: CacheCore): CacheStats {
             pendingInvalidations: l2.pending,
             writeFailures: c.l2WriteFailures,
           },
-    bus:
-      bus === undefined
-        ? undefined
-        : {
-            kind: bus.kind,
-            published: c.busPublished,
-            received: c.busReceived,
-            errors: c.busErrors,
-            resyncs: c.busResyncs,
-          },
+    bus: bus === undefined ? undefined : { kind: bus.kind, ...bus.counts },
     staleServed: c.staleServed,
     factoryCalls: c.factoryCalls,
     factoryErrors: c.factoryErrors,
