@@ -166,9 +166,14 @@ export function hasAsyncFunction(schema: unknown): boolean {
   return known;
 }
 
+// Recursive schemas whose getters build a fresh subtree on every read never repeat a node: the walk stops there.
+const walkBudget = 10_000;
+
 function findAsync(node: unknown, seen: Set<unknown>, depth: number): boolean {
   if (typeof node === 'function') return types.isAsyncFunction(node);
-  if (typeof node !== 'object' || node === null || seen.has(node) || depth > 64) return false;
+  if (typeof node !== 'object' || node === null || seen.has(node) || depth > 64 || seen.size > walkBudget) {
+    return false;
+  }
   seen.add(node);
   const required = asRequiredIn(node);
   if (required !== undefined) return findAsync(required.schema, seen, depth + 1);

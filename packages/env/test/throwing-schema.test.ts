@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { EnvError, type EnvSchema, list, parseEnv, secret } from '../src/index.ts';
+import { EnvError, type EnvSchema, json, list, parseEnv, secret } from '../src/index.ts';
 
 function rejected(fn: () => unknown): EnvError {
   try {
@@ -217,5 +217,37 @@ describe('in a child process, as an app runs it', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('ERR_ENV_VALIDATION');
     expect(`${result.stdout}${result.stderr}`).not.toContain(value);
+  });
+});
+
+describe('finding async functions before running a schema', () => {
+  it('sees them inside objects, pipes and list items, and terminates on recursive schemas', () => {
+    const tree = (): z.ZodType =>
+      z.object({
+        name: z.string(),
+        get left() {
+          return tree().optional();
+        },
+        get right() {
+          return tree().optional();
+        },
+      });
+    const error = rejected(() =>
+      parseEnv(
+        {
+          NESTED: z.string().pipe(z.string().transform(async (text) => text)),
+          ITEMS: list({ of: z.string().refine(async () => true) }),
+          OBJECT: json(z.object({ region: z.string().transform(async (text) => text) })),
+          // Every read of left or right builds a fresh subtree: a walk that followed them all would never end.
+          TREE: json(tree()),
+        },
+        { NESTED: 'a', ITEMS: 'b', OBJECT: '{"region":"eu"}', TREE: '{"name":"root"}' },
+      ),
+    );
+    expect(error.issues.map((issue) => [issue.key, issue.message])).toEqual([
+      ['NESTED', 'its schema is asynchronous; @infra/env validates synchronously'],
+      ['ITEMS', 'item 1: its schema is asynchronous; @infra/env validates synchronously'],
+      ['OBJECT', 'its schema is asynchronous; @infra/env validates synchronously'],
+    ]);
   });
 });
