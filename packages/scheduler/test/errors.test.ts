@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isInfraError } from '../../../internal/src/index.ts';
+import { check } from '../src/errors.ts';
+import { SchedulerError } from '../src/index.ts';
+
+describe('SchedulerError', () => {
+  it('carries a stable code and the cause, and the @infra mark', () => {
+    const cause = new Error('root');
+    const error = new SchedulerError('ERR_SCHEDULER_INVALID_OPTION', 'bad option', { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe('ERR_SCHEDULER_INVALID_OPTION');
+    expect(error.cause).toBe(cause);
+    expect(error.name).toBe('SchedulerError');
+    expect(isInfraError(error)).toBe(true);
+  });
+
+  it('names a bad option the one way', () => {
+    expect(() => check.duration('5mins', 'timeout')).toThrow('Invalid option "timeout": unknown duration unit');
+  });
+});
