@@ -49,8 +49,9 @@ describe('prepareMessage', () => {
   it('makes the text part from the HTML when none is given', () => {
     const message = prepareMessage(
       {
-        ...base,
-        text: undefined,
+        from: 'App <app@example.com>',
+        to: 'ann@example.com',
+        subject: 'Hi',
         html: '<h1>Welcome</h1><p>Click <a href="https://x.example/a?b=1&amp;c=2">here</a>.</p>',
       },
       { now: 0 },
