@@ -29,6 +29,8 @@ export type AuthErrorCode =
   /** The token is valid but lacks a required scope (status 403). */
   | 'ERR_AUTH_FORBIDDEN'
   // keys
+  /** A remote JWKS could not be fetched or read (status 503). */
+  | 'ERR_AUTH_JWKS_UNAVAILABLE'
   /** The key ring has no key to sign with (all retired, or none loaded yet). */
   | 'ERR_AUTH_NO_SIGNING_KEY'
   /** `rotate()` came before the `next` key had been published for `jwksMaxAge`: a cached JWKS may lack it. */
@@ -86,14 +88,23 @@ export function invalidOption(option: string, problem: string): AuthError {
 /** The option checks of `@infra/auth`, all throwing `ERR_AUTH_INVALID_OPTION`. */
 export const check: OptionChecks = optionChecks(invalidOption);
 
-/** Quotes a value for an RFC 6750 auth-param (a quoted-string: `"` and `\` escaped, controls dropped). */
+/**
+ * An RFC 6750 auth-param value: printable ASCII without `"` or `\` (§3: error_description is
+ * %x20-21 / %x23-5B / %x5D-7E), so nothing has to be escaped and no client parser can be confused.
+ */
 function quoted(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  return `"${value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/["\\]/g, '\\$&')}"`;
+  return `"${value
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, ' ')}"`;
 }
 
 /** The `WWW-Authenticate` value of a failed bearer check (RFC 6750 §3). */
-export function bearerChallenge(error: 'invalid_token' | 'insufficient_scope' | undefined, description?: string, scope?: string): string {
+export function bearerChallenge(
+  error: 'invalid_token' | 'insufficient_scope' | undefined,
+  description?: string,
+  scope?: string,
+): string {
   const params = [];
   if (error !== undefined) params.push(`error=${quoted(error)}`);
   if (description !== undefined) params.push(`error_description=${quoted(description)}`);
@@ -115,7 +126,10 @@ export function tokenError(
 }
 
 /** A 401 for a session cookie (no bearer challenge: the client did not use one). */
-export function sessionError(code: 'ERR_AUTH_SESSION_INVALID' | 'ERR_AUTH_SESSION_EXPIRED', message: string): AuthError {
+export function sessionError(
+  code: 'ERR_AUTH_SESSION_INVALID' | 'ERR_AUTH_SESSION_EXPIRED',
+  message: string,
+): AuthError {
   return new AuthError(code, message, { status: 401 });
 }
 

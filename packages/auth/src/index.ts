@@ -1,4 +1,62 @@
-export { AuthError, type AuthErrorCode } from './errors.ts';
+// The public API of @infra/auth at a glance: named re-exports only.
+export type { Clock, Duration, Logger } from '../../../internal/src/index.ts';
+export { type AuthEvent, type AuthEventName, authChannels } from './channels.ts';
+export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.ts';
+export type { KekOptions } from './keys/kek.ts';
+export {
+  createKeyRing,
+  type JwksResponse,
+  type KeyRing,
+  type KeyRingOptions,
+  type KeyRingStats,
+  type Rotation,
+  type VerificationKey,
+} from './keys/key-ring.ts';
+export type { KeyInput, SigningAlgorithm } from './keys/material.ts';
+export { createRemoteVerifier, type RemoteVerifier, type RemoteVerifierOptions } from './keys/remote-verifier.ts';
+export { type MemoryStore, memoryStore } from './memory/store.ts';
+export {
+  type CookieOptions,
+  clearSessionCookie,
+  readSessionCookie,
+  sessionCookie,
+} from './sessions/cookies.ts';
+export {
+  createSessions,
+  type Session,
+  type Sessions,
+  type SessionsOptions,
+  type SessionsStats,
+  type StartSessionOptions,
+} from './sessions/sessions.ts';
+export type {
+  AuthStore,
+  ClientMetadata,
+  FamilyRecord,
+  KeySet,
+  KeyStore,
+  NewFamily,
+  NewSession,
+  RefreshStore,
+  RevocationState,
+  RevocationStore,
+  RotateRequest,
+  RotateResult,
+  SessionRecord,
+  SessionStore,
+  StoredKey,
+} from './store/contract.ts';
+export type { AccessTokenClaims } from './tokens/claims.ts';
+export type { RefreshOptions } from './tokens/refresh.ts';
+export {
+  createTokens,
+  type IssueOptions,
+  type LoginOptions,
+  type TokenPair,
+  type Tokens,
+  type TokensOptions,
+  type TokensStats,
+} from './tokens/tokens.ts';
 // passwords
 export {
   createPasswordHasher,
@@ -9,15 +67,3 @@ export {
   type PasswordVerification,
 } from './password/hasher.ts';
 export type { Argon2Params, ScryptParams } from './password/kdf.ts';
-// TOTP and recovery codes
-export { createRecoveryCodes, type RecoveryCodes, type RecoveryCodesOptions } from './recovery/recovery-codes.ts';
-export { type MemoryTwoFactorStoreOptions, memoryTwoFactorStore } from './totp/memory-store.ts';
-export type { TwoFactorStore } from './totp/store.ts';
-export {
-  createTotp,
-  type Totp,
-  type TotpAlgorithm,
-  type TotpEnrollment,
-  type TotpOptions,
-  type TotpVerification,
-} from './totp/totp.ts';
