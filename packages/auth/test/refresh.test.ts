@@ -114,6 +114,7 @@ describe('refresh', () => {
 
   it('listFamilies shows one family per login with its metadata; revokeFamily ends one', async () => {
     const phone = await tokens.issueTokens('u1', { metadata: { device: 'phone' } });
+    await clock.advanceAsync(1_000);
     await tokens.issueTokens('u1', { metadata: { device: 'laptop' } });
     expect((await tokens.listFamilies('u1')).map((f) => f.metadata.device)).toEqual(['phone', 'laptop']);
     await tokens.revokeFamily(phone.familyId);
