@@ -3,7 +3,7 @@
 import { AssertionError } from 'node:assert';
 import { sendError } from './classify.ts';
 import type { FailureKind } from './errors.ts';
-import type { OutgoingMessage } from './message.ts';
+import type { OutgoingAttachment, OutgoingMessage } from './message.ts';
 import type { SendContext, Transport, TransportResult } from './transport.ts';
 
 /** What a sent message is matched on; every given field must match. */
@@ -24,7 +24,7 @@ export interface MemoryTransportOptions {
 
 /** A transport that stores messages in memory, for tests and development. */
 export interface MemoryTransport extends Transport {
-  /** Every message delivered, oldest first. */
+  /** Every message delivered, oldest first, with every attachment's content read into `content`. */
   readonly messages: readonly OutgoingMessage[];
   /** The last message delivered. */
   last(): OutgoingMessage | undefined;
@@ -79,9 +79,23 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
           ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
         });
       }
-      // A streamed attachment is read as a real transport would, so single-use streams behave the same here.
-      for (const attachment of message.attachments) for await (const _ of attachment.open());
-      messages.push(message);
+      // Streamed attachments are read now, as a real transport would (a single-use stream behaves the same here),
+      // and kept whole so a test can look at them.
+      const attachments: OutgoingAttachment[] = [];
+      for (const attachment of message.attachments) {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of attachment.open()) chunks.push(chunk);
+        const content = Buffer.concat(chunks);
+        attachments.push({
+          ...attachment,
+          content,
+          path: undefined,
+          open: async function* () {
+            yield content;
+          },
+        });
+      }
+      messages.push({ ...message, attachments });
       return { messageId: message.messageId, accepted: [...message.envelope.to], rejected: [] };
     },
     verify: async () => {},
