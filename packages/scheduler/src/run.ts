@@ -70,6 +70,8 @@ export interface ActiveRun {
   readonly runId: string;
   /** Aborts the current attempt (and any retry) with `reason`. */
   abort(reason: SchedulerError): void;
+  /** Ends a back-off wait now (the scheduler is closing: the retry is released, not run). */
+  interrupt(): void;
   /** Settles when the run is recorded, released or lost. */
   readonly done: Promise<void>;
 }
@@ -313,7 +315,7 @@ export function startRun(
     finished = true;
     clock.clearTimeout(renewTimer);
   });
-  return { job: job.name, slotId: claim.slotId, runId: claim.runId, abort, done };
+  return { job: job.name, slotId: claim.slotId, runId: claim.runId, abort, interrupt: () => wake?.(), done };
 }
 
 function outcomeName(end: AttemptEnd): string {

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import type { Clock, ClockTimer, Closable, Duration, Logger } from '../../../internal/src/index.ts';
 import { clockOption, closeOnce, loggerOption, publish, withDeadline } from '../../../internal/src/index.ts';
 import { schedulerChannels } from './channels.ts';
-import type { ClaimResult, Coordinator, RunOutcome, RunRecord } from './coordinator.ts';
+import type { ClaimResult, Coordinator, OverlapPolicy, RunOutcome, RunRecord } from './coordinator.ts';
 import { check, checkJobName, errorText, invalidOption, SchedulerError } from './errors.ts';
 import { memoryCoordinator } from './memory/index.ts';
 import { type JobOptions, type ResolvedJobOptions, resolveJobOptions } from './options.ts';
@@ -135,6 +135,8 @@ interface Job {
   cursor: number;
   timer: ClockTimer | undefined;
   removed: boolean;
+  /** Whether slots of this job were buffered here, so each ended run looks for the next one. */
+  buffers: boolean;
   missed: number;
   lastMissedAt: number | undefined;
 }
@@ -217,8 +219,9 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     active.add(run);
     run.done.finally(() => {
       active.delete(run);
-      if (job.options.overlap.startsWith('buffer') && !closing && !job.removed) void drain(job);
+      if (job.buffers && !closing && !job.removed) void drain(job);
     });
+    return run;
   };
 
   /** Claims a slot and starts it when this instance wins; returns what the coordinator decided. */
@@ -228,7 +231,8 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     manual: boolean,
     slotId?: string,
     runId: string = crypto.randomUUID(),
-  ): Promise<ClaimResult | undefined> => {
+    overlap: OverlapPolicy = job.options.overlap,
+  ): Promise<{ result: ClaimResult; run?: ActiveRun } | undefined> => {
     if (closing || job.removed) return undefined;
     const id = slotId ?? (manual ? `m-${runId}` : String(slot));
     let result: ClaimResult;
@@ -241,7 +245,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
         runId,
         owner,
         lease: job.options.lease,
-        overlap: job.options.overlap,
+        overlap,
       });
     } catch (error) {
       failed('claim', error, job.name);
@@ -259,7 +263,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
         await coordinator
           .release({ job: job.name, slotId: id, runId, owner })
           .catch((error: unknown) => failed('release', error, job.name));
-        return result;
+        return { result };
       }
       for (const run of active) {
         if (run.job === job.name && result.cancelled.includes(run.slotId)) {
@@ -280,7 +284,10 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
           'scheduler: took over a run whose lease lapsed',
         );
       }
-      launch(job, { slotId: id, slot, manual, runId, attempt: result.attempt });
+      return { result, run: launch(job, { slotId: id, slot, manual, runId, attempt: result.attempt }) };
+    }
+    if (result.status === 'buffered') {
+      job.buffers = true;
     } else if (result.status === 'taken') {
       tally.taken++;
       publish(schedulerChannels.skip, () => ({ job: job.name, slot, reason: 'taken' }));
@@ -289,18 +296,30 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       log('warn', { job: job.name }, 'scheduler: the job was removed on another instance; stopping it here');
       stopJob(job);
       jobs.delete(job.name);
-    } else if (result.status !== 'buffered') {
+    } else {
       tally.skipped++;
       const reason = result.status === 'skipped' ? 'overlap' : result.status;
       publish(schedulerChannels.skip, () => ({ job: job.name, slot, reason }));
     }
-    return result;
+    return { result };
   };
 
-  const dispatchQuietly = (job: Job, slot: number) => {
-    dispatch(job, slot, false).catch(() => {
+  /**
+   * Runs missed slots one after another, then the slot due now (if any). Missed slots are claimed as
+   * 'buffer-all' (unless the job allows overlap): when several instances start at once, a catch-up slot waits
+   * in the coordinator for the run before it instead of being skipped because of it.
+   */
+  const runInOrder = async (job: Job, missedSlots: number[], current: number | undefined) => {
+    const catchupOverlap: OverlapPolicy = job.options.overlap === 'allow-all' ? 'allow-all' : 'buffer-all';
+    try {
+      for (const slot of missedSlots) {
+        const dispatched = await dispatch(job, slot, false, undefined, undefined, catchupOverlap);
+        await dispatched?.run?.done;
+      }
+      if (current !== undefined) await dispatch(job, current, false);
+    } catch {
       // Counted, logged and published as missed in dispatch.
-    });
+    }
   };
 
   /** Runs the oldest buffered slot of the job when nothing of it is going. */
@@ -322,7 +341,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   };
 
   /** The missed slots in `(after, before)` that the catch-up policy runs, oldest first; the rest count as missed. */
-  const catchUp = (job: Job, after: number, before: number, now: number) => {
+  const catchUp = (job: Job, after: number, before: number, now: number): number[] => {
     const { catchup, catchupWindow, maxCatchup } = job.options;
     const floor = Math.max(after, now - catchupWindow - 1);
     const limit = catchup === 'all' ? maxCatchup : 1;
@@ -330,7 +349,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     // Counting every dropped slot of a long outage is not worth walking a per-second cron: a bounded count.
     const dropped = job.slots.between(after, before - 1, 1_000).filter((slot) => !run.includes(slot));
     for (const slot of dropped) missed(job, slot, 'catch-up');
-    for (const slot of run) dispatchQuietly(job, slot);
+    return run;
   };
 
   const arm = (job: Job) => {
@@ -354,8 +373,8 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     job.cursor = current;
     arm(job);
     // Slots between the last one dispatched and this one passed while the loop was stalled: catch-up decides.
-    if (job.slots.next(after) !== current) catchUp(job, after, current, now);
-    dispatchQuietly(job, current);
+    const late = job.slots.next(after) === current ? [] : catchUp(job, after, current, now);
+    void runInOrder(job, late, current);
   };
 
   const stopJob = (job: Job) => {
@@ -377,7 +396,9 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
           if (orphan.buffered) {
             void drain(job);
           } else if (![...active].some((run) => run.job === orphan.job && run.slotId === orphan.slotId)) {
-            await dispatch(job, orphan.slot, orphan.manual, orphan.slotId).catch(() => {});
+            await dispatch(job, orphan.slot, orphan.manual, orphan.slotId).catch(() => {
+              // Counted and logged in dispatch; the next sweep tries again.
+            });
           }
         }
       }
@@ -414,6 +435,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       clock.clearTimeout(job.timer);
       job.timer = undefined;
     }
+    for (const run of active) run.interrupt();
     const finished = Promise.all([...active].map((run) => run.done));
     try {
       await withDeadline(
@@ -455,6 +477,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
         cursor: clock.now(),
         timer: undefined,
         removed: false,
+        buffers: resolved.overlap.startsWith('buffer'),
         missed: 0,
         lastMissedAt: undefined,
       };
@@ -474,7 +497,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
           const from = Math.max(state.lastSlot ?? Number.NEGATIVE_INFINITY, state.knownSince);
           job.cursor = now;
           arm(job);
-          if (from < now) catchUp(job, from, now + 1, now);
+          if (from < now) void runInOrder(job, catchUp(job, from, now + 1, now), undefined);
         },
         (error: unknown) => {
           if (jobs.get(name) === job) jobs.delete(name);
@@ -510,8 +533,9 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       assertOpen();
       const job = local(name);
       const runId = crypto.randomUUID();
-      const result = await dispatch(job, clock.now(), true, undefined, runId);
-      if (result === undefined) assertOpen();
+      const dispatched = await dispatch(job, clock.now(), true, undefined, runId);
+      if (dispatched === undefined) assertOpen();
+      const result = dispatched?.result;
       if (result?.status === 'disabled') {
         throw new SchedulerError('ERR_SCHEDULER_JOB_DISABLED', `job ${name} is disabled`, { status: 409 });
       }

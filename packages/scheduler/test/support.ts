@@ -17,9 +17,17 @@ export interface Harness {
   scheduler(options?: SchedulerOptions): Scheduler;
 }
 
-const open = new Set<Scheduler>();
+const open = new Map<Scheduler, TestClock>();
 afterEach(async () => {
-  await Promise.all([...open].map((s) => s.close()));
+  // Runs a test left going hold close() until closeTimeout passes on their clock: move it on until all closed.
+  let closed = false;
+  const all = Promise.all([...open.keys()].map((s) => s.close())).then(() => {
+    closed = true;
+  });
+  for (let i = 0; !closed && i < 100; i++) {
+    for (const clock of new Set(open.values())) await clock.advanceAsync(60_000);
+  }
+  await all;
   open.clear();
 });
 
@@ -31,7 +39,7 @@ export function harness(start: number | string = Date.UTC(2026, 0, 1)): Harness 
     coordinator,
     scheduler(options = {}) {
       const scheduler = createScheduler({ clock, coordinator, sweepInterval: '1h', ...options });
-      open.add(scheduler);
+      open.set(scheduler, clock);
       return scheduler;
     },
   };

@@ -257,7 +257,7 @@ export function memoryCoordinator(options: MemoryCoordinatorOptions = {}): Coord
             paused: job.paused,
             enabled: job.enabled,
             running: live(job, now).length,
-            lastRun: job.history.at(-1),
+            lastRun: job.history.findLast((run) => run.outcome !== 'skipped'),
           },
         ];
       });
