@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tsup.preset.ts';
 
-export default packageBuild({ index: 'src/index.ts' });
+export default packageBuild({
+  index: 'src/index.ts',
+  postgres: 'src/postgres/index.ts',
+});
