@@ -30,6 +30,7 @@ export class BusLink {
   readonly #l1: L1Store | undefined;
   readonly #log: Log;
   readonly #onKey: (key: string) => void;
+  readonly #onInvalidate: () => void;
   readonly #track: (promise: Promise<unknown>) => void;
   readonly #subscription: BusSubscription;
   #unsent: Omit<BusMessage, 'source'>[] = [];
@@ -43,6 +44,8 @@ export class BusLink {
     l1: L1Store | undefined;
     log: Log;
     onKey: (key: string) => void;
+    /** Counters were bumped or L1 was dropped by another instance's doing (before L1 is touched). */
+    onInvalidate: () => void;
     track: (promise: Promise<unknown>) => void;
   }) {
     this.#bus = options.bus;
@@ -51,6 +54,7 @@ export class BusLink {
     this.#l1 = options.l1;
     this.#log = options.log;
     this.#onKey = options.onKey;
+    this.#onInvalidate = options.onInvalidate;
     this.#track = options.track;
     this.#subscription = this.#bus.subscribe({
       message: (message) => this.#onMessage(message),
@@ -124,13 +128,17 @@ export class BusLink {
   #resync(): void {
     if (this.#stopped) return;
     this.counts.resyncs++;
+    this.#onInvalidate();
     this.#l1?.clear();
   }
 
   #onMessage(message: BusMessage): void {
     if (message.source === this.#id || this.#stopped) return;
     this.counts.received++;
-    if (message.counters !== undefined) this.#l1?.bump(message.counters);
+    if (message.counters !== undefined) {
+      this.#onInvalidate();
+      this.#l1?.bump(message.counters);
+    }
     if (message.keys !== undefined) {
       for (const key of message.keys) {
         this.#l1?.delete(key);

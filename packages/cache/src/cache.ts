@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../internal/src/index.ts';
 import { withDeadline } from '../../../internal/src/index.ts';
 import { cacheChannels as channels } from './channels.ts';
-import { CacheCore, type CacheEvents, type CacheReadiness, type Found, type Scope } from './core.ts';
+import { CacheCore, type CacheEvents, type CacheReadiness, type Found, type Scope, type Ticket } from './core.ts';
 import { CacheError, checks, invalidOption } from './errors.ts';
 import type { Factory, FactoryContext } from './factory.ts';
 import { checkKey, checkNamespace, checkTags, counters } from './keys.ts';
@@ -19,7 +19,7 @@ import {
   type SetOptions,
 } from './options.ts';
 import { type CacheStats, statsOf } from './stats.ts';
-import type { EntryDeps } from './store.ts';
+import type { EntryDeps, L2Store, L2Versions } from './store.ts';
 
 /** One item of {@link Cache.setMany}. */
 export interface SetManyItem<T = unknown> extends SetOptions {
@@ -166,18 +166,31 @@ export class Cache {
     this.#core.assertOpen();
     const k = this.#key(key);
     const core = this.#core;
-    const found = await core.read(k, this.#scope);
-    if (found === undefined) return false;
-    const now = core.options.clock.now();
-    const meta = {
-      createdAt: found.createdAt,
-      freshUntil: Math.min(found.freshUntil, now),
-      staleUntil: found.staleUntil,
-      tags: found.tags,
-    };
-    if (meta.staleUntil <= now) return this.delete(key);
-    await core.write([{ key: k, value: found.value, meta, deps: this.#deps(found.tags) }]);
-    return true;
+    // The entry is written back as read: an invalidation landing in between must not be undone by it.
+    const ticket = core.ticket(k);
+    try {
+      let versions: L2Versions | undefined;
+      const found = await core.read(k, this.#scope, (read) => {
+        versions = read;
+      });
+      if (found === undefined) return false;
+      const now = core.options.clock.now();
+      const meta = {
+        createdAt: found.createdAt,
+        freshUntil: Math.min(found.freshUntil, now),
+        staleUntil: found.staleUntil,
+        tags: found.tags,
+      };
+      if (meta.staleUntil <= now) return this.delete(key);
+      const deps = this.#deps(found.tags);
+      versions = await this.#versionsOf(deps, found.tier === 'l1' ? undefined : versions);
+      // Invalidated since it was read: what expire() would have kept is gone already.
+      if (!core.valid(ticket)) return true;
+      await core.write([{ key: k, value: found.value, meta, deps, versions, ticket }]);
+      return true;
+    } finally {
+      core.release(ticket);
+    }
   }
 
   /** Deletes every entry carrying any of `tags` (in this namespace): they are gone, grace included. */
@@ -236,6 +249,32 @@ export class Cache {
     expire: tags.map((t) => counters.tagExpire(this.#path, t)),
   });
 
+  /** The namespace's scope with `tags`' counters read too, so a factory's value records their versions. */
+  #scopeWith(tags: readonly string[]): Scope {
+    const deps = this.#deps(tags);
+    return { counters: [...deps.remove, ...deps.expire], deps: this.#deps };
+  }
+
+  /**
+   * The L2 versions of `deps`' counters: those `read` holds (read before), the rest read now, before the
+   * value they will be recorded with is produced. `undefined` without L2, or when L2 cannot say: the
+   * store then reads them when it writes.
+   */
+  async #versionsOf(deps: EntryDeps, read: L2Versions | undefined): Promise<L2Versions | undefined> {
+    const l2 = this.#core.l2;
+    if (l2 === undefined) return undefined;
+    // Every read that reached L2 read the namespace counters: without them it did not, and asking again
+    // would only wait for another timeout.
+    if (read !== undefined && !read.has(this.#removeDeps[0] as string)) return undefined;
+    const missing: string[] = [];
+    for (const name of deps.remove) if (read?.has(name) !== true) missing.push(name);
+    for (const name of deps.expire) if (read?.has(name) !== true) missing.push(name);
+    if (missing.length === 0) return read;
+    const versions = new Map(read);
+    const done = await l2.read('versions', (store) => store.getMany([], missing, versions));
+    return done === UNAVAILABLE && read === undefined ? undefined : versions;
+  }
+
   #key(key: string): string {
     return this.#path + checkKey(key);
   }
@@ -263,11 +302,17 @@ export class Cache {
   ): Promise<T> {
     const core = this.#core;
     const call = this.#callOptions(options);
-    const found = await core.read(k, this.#scope);
+    // The versions this read finds are what a value produced after it is recorded with (see #produce).
+    let versions: L2Versions | undefined;
+    const found = await core.read(k, call.tags.length === 0 ? this.#scope : this.#scopeWith(call.tags), (read) => {
+      versions = read;
+    });
     const now = core.options.clock.now();
     if (found !== undefined && found.freshUntil > now) return this.#hit(key, found) as T;
     this.#miss(key);
-    if (found === undefined) return this.#await(key, this.#flight(key, k, factory, call, undefined), call);
+    if (found === undefined) {
+      return this.#await(key, this.#flight(key, k, factory, call, undefined, versions), call);
+    }
 
     // A stale value is at hand: refresh once in the background, serve stale per the timeouts.
     const until = core.backoff.get(k);
@@ -275,7 +320,7 @@ export class Cache {
       if (until > now) return this.#served(key, found.value, 'backoff') as T;
       core.backoff.delete(k);
     }
-    const refresh = this.#flight(key, k, factory, call, found.value as T);
+    const refresh = this.#flight(key, k, factory, call, found.value as T, versions);
     const guarded = refresh.catch((error: unknown) => {
       core.backoff.set(k, core.options.clock.now() + core.options.failureBackoff);
       core.options.log('warn', { err: error, key }, 'cache factory failed; serving the stale value');
@@ -307,7 +352,14 @@ export class Cache {
   }
 
   /** Joins the factory call in flight for `k`, or starts one: one call per key per cache, whatever the number of callers. */
-  #flight<T>(key: string, k: string, factory: Factory<T>, call: CallOptions, stale: T | undefined): Promise<T> {
+  #flight<T>(
+    key: string,
+    k: string,
+    factory: Factory<T>,
+    call: CallOptions,
+    stale: T | undefined,
+    versions: L2Versions | undefined,
+  ): Promise<T> {
     const core = this.#core;
     const existing = core.flights.get(k);
     if (existing !== undefined) {
@@ -315,7 +367,7 @@ export class Cache {
       if (channels.wait.hasSubscribers) channels.wait.publish({ key });
       return existing as Promise<T>;
     }
-    const produced = this.#produce(key, k, factory, call, stale);
+    const produced = this.#produce(key, k, factory, call, stale, versions);
     // Callers get the value as soon as the factory has it; the flight stays joinable until L2 has it
     // too, so a caller arriving in between neither misses L2 nor calls the factory again.
     const flight = produced.then((p) => p.value);
@@ -339,19 +391,27 @@ export class Cache {
     factory: Factory<T>,
     call: CallOptions,
     stale: T | undefined,
+    read: L2Versions | undefined,
   ): Promise<{ value: T; persisted: Promise<unknown> }> {
     const core = this.#core;
     let lease: string | undefined;
+    let ticket: Ticket | undefined;
     if (call.distributed !== undefined && core.l2 !== undefined) {
       const outcome = await this.#lease(k, call.distributed);
       if ('value' in outcome) return { value: outcome.value as T, persisted: Promise.resolve() };
       lease = outcome.token;
     }
-    const release = (): Promise<unknown> =>
-      lease === undefined
+    const release = (): Promise<unknown> => {
+      if (ticket !== undefined) core.release(ticket);
+      return lease === undefined
         ? Promise.resolve()
         : (core.l2?.run('releaseLease', (s) => s.releaseLease(k, lease as string)) ?? Promise.resolve());
+    };
     try {
+      // Versions first, then the value: an invalidation that lands while the factory runs leaves the entry
+      // recording an older version, so it comes back invalidated, never current (docs/DESIGN.md).
+      const versions = await this.#versionsOf(this.#deps(call.tags), read);
+      ticket = core.ticket(k);
       let ttl: number | undefined;
       let tags = call.tags;
       let skipped = false;
@@ -383,7 +443,9 @@ export class Cache {
       let persisted: Promise<unknown> = Promise.resolve();
       if (!skipped && !core.closed) {
         const entry = ttl === undefined ? call.entry : { ...call.entry, ttl };
-        persisted = core.write([{ key: k, value, meta: { ...core.timing(entry), tags }, deps: this.#deps(tags) }]);
+        persisted = core.write([
+          { key: k, value, meta: { ...core.timing(entry), tags }, deps: this.#deps(tags), versions, ticket },
+        ]);
       }
       // The lease goes only once L2 has the value, so other processes' waiters find the value, not a free lease.
       return { value, persisted: persisted.then(release) };
@@ -422,10 +484,16 @@ export class Cache {
 
   async #freshInL2(k: string): Promise<{ value: unknown } | undefined> {
     const core = this.#core;
-    const reads = await core.l2?.read('get', (store) => store.getMany([k], this.#removeDeps));
+    const ticket = core.ticket(k);
+    let reads: Awaited<ReturnType<L2Store['getMany']>> | typeof UNAVAILABLE | undefined;
+    try {
+      reads = await core.l2?.read('get', (store) => store.getMany([k], this.#removeDeps));
+    } finally {
+      core.release(ticket);
+    }
     const read = reads === UNAVAILABLE ? undefined : reads?.[0];
     if (read === undefined) return undefined;
-    const found = core.fromL2(k, read, this.#scope);
+    const found = core.fromL2(k, read, this.#scope, ticket);
     return found !== undefined && found.freshUntil > core.options.clock.now() ? { value: found.value } : undefined;
   }
 

@@ -6,12 +6,35 @@ import { CacheError } from './errors.ts';
 import { counters } from './keys.ts';
 import { L2Guard, UNAVAILABLE } from './l2-guard.ts';
 import type { ResolvedEntryOptions, ResolvedOptions } from './options.ts';
-import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Write } from './store.ts';
+import type { EntryDeps, EntryMeta, L1Store, L2Read, L2Store, L2Versions, L2Write } from './store.ts';
 
 /** The namespace a read happens in: its counters, and the dependencies of an entry with given tags. */
 export interface Scope {
   readonly counters: readonly string[];
   deps(tags: readonly string[]): EntryDeps;
+}
+
+/**
+ * A copy into L1 in flight: an L2 read or a factory whose result will be written to L1. It is void once an
+ * invalidation reached this instance meanwhile (a counter bump, a delete or write of its key, a bus resync):
+ * the result may predate it, and L1 has no versions of its own to tell.
+ */
+export interface Ticket {
+  readonly key: string;
+  readonly epoch: number;
+  voided: boolean;
+}
+
+/** An item of {@link CacheCore.write}. */
+export interface WriteItem {
+  key: string;
+  value: unknown;
+  meta: EntryMeta;
+  deps: EntryDeps;
+  /** L2 counter versions read before the value was produced (see `L2Write.versions`). */
+  versions?: L2Versions | undefined;
+  /** Taken before the value was read or produced: a void ticket keeps the value out of L1. */
+  ticket?: Ticket | undefined;
 }
 
 /** A value found in a tier, with its timing. */
@@ -83,7 +106,10 @@ export class CacheCore {
     leaseWaits: 0,
     l2WriteFailures: 0,
   };
-  readonly #reads = new Map<string, Promise<Found | undefined>>();
+  readonly #reads = new Map<string, { found: Promise<Found | undefined>; versions: Map<string, string> }>();
+  /** Counts invalidations of counters reaching this instance (local, bus, resync); see {@link Ticket}. */
+  #epoch = 0;
+  readonly #tickets = new Map<string, Set<Ticket>>();
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = {
     degraded: new Set(),
@@ -125,7 +151,13 @@ export class CacheCore {
             id: this.id,
             l1: this.l1,
             log: options.log,
-            onKey: (key) => this.#wake(key),
+            onKey: (key) => {
+              this.#void(key);
+              this.#wake(key);
+            },
+            onInvalidate: () => {
+              this.#epoch++;
+            },
             track: (promise) => this.track(promise),
           });
   }
@@ -154,11 +186,44 @@ export class CacheCore {
     if (this.closed) throw new CacheError('ERR_CACHE_CLOSED', 'The cache is closed');
   }
 
+  /** Starts a copy into L1 for `key`; end it with {@link release}. */
+  ticket(key: string): Ticket {
+    const ticket: Ticket = { key, epoch: this.#epoch, voided: false };
+    let set = this.#tickets.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.#tickets.set(key, set);
+    }
+    set.add(ticket);
+    return ticket;
+  }
+
+  release(ticket: Ticket): void {
+    const set = this.#tickets.get(ticket.key);
+    if (set?.delete(ticket) === true && set.size === 0) this.#tickets.delete(ticket.key);
+  }
+
+  /** Whether nothing invalidated what `ticket` copies since it was taken. */
+  valid(ticket: Ticket | undefined): boolean {
+    return ticket === undefined || (!ticket.voided && ticket.epoch === this.#epoch);
+  }
+
+  #void(key: string): void {
+    const set = this.#tickets.get(key);
+    if (set !== undefined) for (const ticket of set) ticket.voided = true;
+  }
+
   /**
    * Looks `key` up in L1, then L2; an L2 value is copied into L1. Stale values are returned too
-   * (check `freshUntil`). `scope` says which namespace counters the entry depends on.
+   * (check `freshUntil`). `scope` says which namespace counters the entry depends on. `onVersions` is
+   * given the map the L2 read fills with the counter versions it reads (complete once the read resolves):
+   * what a value produced after this read must be written with.
    */
-  read(key: string, scope: Scope): Promise<Found | undefined> {
+  read(
+    key: string,
+    scope: Scope,
+    onVersions?: (versions: ReadonlyMap<string, string>) => void,
+  ): Promise<Found | undefined> {
     let found: Found | undefined;
     if (this.l1 !== undefined) {
       const now = this.options.clock.now();
@@ -181,7 +246,9 @@ export class CacheCore {
     }
     if (this.l2 === undefined) return Promise.resolve(found);
     // Not async on purpose: an L2-only read returns L2's promise as is, without an extra hop.
-    const fromL2 = this.#reads.get(key) ?? this.#readL2(key, scope);
+    const pending = this.#reads.get(key) ?? this.#readL2(key, scope);
+    onVersions?.(pending.versions);
+    const fromL2 = pending.found;
     if (found === undefined) return fromL2;
     const inL1 = found;
     // Prefer whichever copy is newer; L1 may hold a value L2 lost in a restart.
@@ -210,16 +277,22 @@ export class CacheCore {
     }
     const l2 = this.l2;
     if (missing.length === 0 || l2 === undefined) return results;
-    const reads = await l2.read('getMany', (store) =>
-      store.getMany(
-        missing.map((i) => keys[i] as string),
-        scope.counters,
-      ),
-    );
+    const tickets = missing.map((i) => this.ticket(keys[i] as string));
+    let reads: Awaited<ReturnType<L2Store['getMany']>> | typeof UNAVAILABLE;
+    try {
+      reads = await l2.read('getMany', (store) =>
+        store.getMany(
+          missing.map((i) => keys[i] as string),
+          scope.counters,
+        ),
+      );
+    } finally {
+      for (const ticket of tickets) this.release(ticket);
+    }
     const fresh = this.options.clock.now();
     missing.forEach((index, j) => {
       const read = reads === UNAVAILABLE ? undefined : reads[j];
-      const found = read === undefined ? undefined : this.fromL2(keys[index] as string, read, scope);
+      const found = read === undefined ? undefined : this.fromL2(keys[index] as string, read, scope, tickets[j]);
       if (found !== undefined && found.freshUntil > fresh) this.counters.l2Hits++;
       else this.counters.l2Misses++;
       // Prefer whichever copy is newer, as read() does.
@@ -230,32 +303,38 @@ export class CacheCore {
   }
 
   /** One L2 read per key at a time: concurrent misses share the round trip as they share the factory. */
-  #readL2(key: string, scope: Scope): Promise<Found | undefined> {
-    const read = this.#readL2Once(key, scope);
+  #readL2(key: string, scope: Scope): { found: Promise<Found | undefined>; versions: Map<string, string> } {
+    const versions = new Map<string, string>();
+    const read = { found: this.#readL2Once(key, scope, versions), versions };
     this.#reads.set(key, read);
     return read;
   }
 
-  async #readL2Once(key: string, scope: Scope): Promise<Found | undefined> {
+  async #readL2Once(key: string, scope: Scope, versions: Map<string, string>): Promise<Found | undefined> {
     let reads: Awaited<ReturnType<L2Store['getMany']>> | typeof UNAVAILABLE;
+    const ticket = this.ticket(key);
     try {
-      reads = await (this.l2 as L2Guard).read('get', (store) => store.getMany([key], scope.counters));
+      reads = await (this.l2 as L2Guard).read('get', (store) => store.getMany([key], scope.counters, versions));
     } finally {
       this.#reads.delete(key);
+      this.release(ticket);
     }
     const read = reads === UNAVAILABLE ? undefined : reads[0];
     if (read === undefined) {
       this.counters.l2Misses++;
       return undefined;
     }
-    const found = this.fromL2(key, read, scope);
+    const found = this.fromL2(key, read, scope, ticket);
     if (found !== undefined && found.freshUntil > this.options.clock.now()) this.counters.l2Hits++;
     else this.counters.l2Misses++;
     return found;
   }
 
-  /** Decodes an L2 read and copies it into L1; `undefined` when past its grace by this cache's clock. */
-  fromL2(key: string, read: L2Read, scope: Scope): Found | undefined {
+  /**
+   * Decodes an L2 read and copies it into L1 (unless `ticket` went void during the read); `undefined` when
+   * past its grace by this cache's clock.
+   */
+  fromL2(key: string, read: L2Read, scope: Scope, ticket?: Ticket): Found | undefined {
     const now = this.options.clock.now();
     if (read.staleUntil <= now) return undefined;
     let value: unknown;
@@ -268,7 +347,7 @@ export class CacheCore {
     }
     const freshUntil = read.expiredByTag ? Math.min(read.freshUntil, now) : read.freshUntil;
     const { createdAt, staleUntil, tags } = read;
-    this.l1?.set(key, { value, createdAt, freshUntil, staleUntil, tags }, scope.deps(tags));
+    if (this.valid(ticket)) this.l1?.set(key, { value, createdAt, freshUntil, staleUntil, tags }, scope.deps(tags));
     return { value, createdAt, freshUntil, staleUntil, tags, tier: 'l2' };
   }
 
@@ -283,24 +362,36 @@ export class CacheCore {
    * Writes entries to L1 at once and to L2 (one round trip), then tells other instances. Serialisation
    * errors throw synchronously, before anything is written; the returned promise settles when L2 has
    * the entries (or has been given up on) and never rejects.
+   *
+   * An item whose ticket went void is kept out of L1 (an invalidation reached this instance while its
+   * value was being produced); if its key was deleted or written meanwhile, it is not written at all.
    */
-  write(items: readonly { key: string; value: unknown; meta: EntryMeta; deps: EntryDeps }[]): Promise<void> {
+  write(items: readonly WriteItem[]): Promise<void> {
+    let kept = items;
+    if (items.some((item) => item.ticket?.voided === true)) kept = items.filter((item) => item.ticket?.voided !== true);
     const writes: L2Write[] =
       this.l2 === undefined
         ? []
-        : items.map(({ key, value, meta, deps }) => ({
-            key,
-            record: { ...meta, payload: this.options.serializer.serialize(value) },
-            deps,
-            ttlMs: Math.max(1, meta.staleUntil - meta.createdAt),
-          }));
-    for (const { key, value, meta, deps } of items) {
-      this.l1?.set(key, { ...meta, value }, deps);
+        : kept.map(({ key, value, meta, deps, versions }) => {
+            const write: L2Write = {
+              key,
+              record: { ...meta, payload: this.options.serializer.serialize(value) },
+              deps,
+              ttlMs: Math.max(1, meta.staleUntil - meta.createdAt),
+            };
+            if (versions !== undefined) write.versions = versions;
+            return write;
+          });
+    for (const { key, value, meta, deps, ticket } of kept) {
+      if (this.valid(ticket)) this.l1?.set(key, { ...meta, value }, deps);
       this.backoff.delete(key);
+      // Copies of this key still in flight hold an older value.
+      this.#void(key);
     }
+    if (kept.length === 0) return Promise.resolve();
     return this.#persist(
       writes,
-      items.map((i) => i.key),
+      kept.map((i) => i.key),
     );
   }
 
@@ -328,7 +419,10 @@ export class CacheCore {
   /** Deletes keys from every tier and from other instances' L1. */
   async delete(keys: readonly string[]): Promise<number> {
     let removed = 0;
-    for (const key of keys) if (this.l1?.delete(key) === true) removed++;
+    for (const key of keys) {
+      this.#void(key);
+      if (this.l1?.delete(key) === true) removed++;
+    }
     if (this.l2 !== undefined) {
       let fromL2 = 0;
       await this.l2.invalidate(
@@ -339,6 +433,8 @@ export class CacheCore {
         this.#overflow,
       );
       removed = Math.max(removed, fromL2);
+      // A read that started before the delete reached L2 may have found the old value.
+      for (const key of keys) this.#void(key);
     }
     this.publish({ keys });
     return removed;
@@ -346,9 +442,11 @@ export class CacheCore {
 
   /** Bumps version counters everywhere: the O(1) invalidation behind clear() and tags. */
   async bump(names: readonly string[]): Promise<void> {
+    this.#epoch++;
     this.l1?.bump(names);
     if (this.l2 !== undefined) {
       await this.l2.invalidate('bump', (store) => store.bump(names), this.#overflow);
+      this.#epoch++;
     }
     this.publish({ counters: names });
   }

@@ -56,6 +56,9 @@ export interface L2Read extends L2Record {
   expiredByTag: boolean;
 }
 
+/** Versions of version counters as an L2 read them: counter name → version (`'0'` for a counter never bumped). */
+export type L2Versions = ReadonlyMap<string, string>;
+
 /** One item of {@link L2Store.setMany}. */
 export interface L2Write {
   key: string;
@@ -63,6 +66,13 @@ export interface L2Write {
   deps: EntryDeps;
   /** How long the server keeps it (until `staleUntil`), in ms; at least 1. */
   ttlMs: number;
+  /**
+   * Versions of the entry's counters read *before* its value was produced (a factory's value: by the read
+   * that missed). They are recorded as they are, so an invalidation that landed while the value was being
+   * produced leaves the entry invalidated, never current. A counter missing here is read when the entry is
+   * written.
+   */
+  versions?: L2Versions;
 }
 
 /** The connection of an L2 store that has one (Redis): lets the cache wait for it and replay after a blip. */
@@ -87,9 +97,14 @@ export interface L2Store {
   /**
    * Reads several keys; `undefined` for a missing or invalidated key. `counters` are the version
    * counters the entries are expected to depend on (their namespaces'), so a store can read them in
-   * the same round trip; counters only known from an entry (its tags) may cost one more.
+   * the same round trip; counters only known from an entry (its tags) may cost one more. With `versions`,
+   * the store puts there the version it read of each of `counters` (with no keys, it only reads those).
    */
-  getMany(keys: readonly string[], counters: readonly string[]): Promise<(L2Read | undefined)[]>;
+  getMany(
+    keys: readonly string[],
+    counters: readonly string[],
+    versions?: Map<string, string>,
+  ): Promise<(L2Read | undefined)[]>;
   /** Writes several entries in one round trip, recording the current value of each dependency counter. */
   setMany(writes: readonly L2Write[]): Promise<void>;
   /** Removes keys; resolves with how many existed. */

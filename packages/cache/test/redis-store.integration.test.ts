@@ -99,21 +99,41 @@ describe('redisStore', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
   });
 
-  it('sends one script call per write to a Cluster client (its writes could span slots)', async () => {
-    const { client, sent } = counting(r.client);
-    const cluster: RedisCommandClient = {
-      ...client,
-      get status() {
-        return r.client.status;
-      },
-      isCluster: true,
-    };
-    const cache = make({ l1: false, l2: redisStore({ client: cluster, prefix: r.key('{tickc}:') }) });
-    await cache.set('warm-up', 0);
-    sent.length = 0;
-    await Promise.all(Array.from({ length: 5 }, (_, i) => cache.set(`k${i}`, i)));
-    expect(sent).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA']);
-  });
+  it.each([
+    [
+      'a prefix with a hash tag',
+      { prefix: '{app}:' },
+      {},
+      /prefix.*must not contain '\{' or '\}'.*one master.*use e\.g\. 'app:'/,
+    ],
+    ['reads from replicas', {}, { scaleReads: 'slave' }, /scaleReads: 'master'.*got scaleReads: 'slave'/],
+    [
+      'a keyPrefix with a hash tag',
+      {},
+      { keyPrefix: '{app}:' },
+      /keyPrefix '\{app\}:' has a hash tag.*remove the braces/,
+    ],
+  ])(
+    'rejects a Cluster client with %s at construction, saying what to change',
+    (_what, store, clientOptions, message) => {
+      const cluster = {
+        ...r.client,
+        call: r.client.call,
+        evalsha: r.client.evalsha,
+        eval: r.client.eval,
+        isCluster: true,
+        options: clientOptions,
+      };
+      let thrown: unknown;
+      try {
+        redisStore({ client: cluster, ...store });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'ERR_CACHE_INVALID_OPTION' });
+      expect((thrown as Error).message).toMatch(message);
+    },
+  );
 
   it('Date, Map and BigInt survive a Redis round trip to another instance', async () => {
     const prefix = r.key('types:');

@@ -1,8 +1,9 @@
 import { invalidOption as invalid } from '../errors.ts';
 import { RESERVED_PREFIX } from '../keys.ts';
-import type { L2Connection, L2Read, L2Store, L2Write } from '../store.ts';
+import type { EntryDeps, L2Connection, L2Read, L2Record, L2Store, L2Versions, L2Write } from '../store.ts';
 import { bumpScript, setScript } from './cache.lua.ts';
 import type { RedisCommandClient } from './client.ts';
+import { bySlot, checkClusterClient, checkClusterPrefix, isCluster } from './cluster.ts';
 import { redisLeases } from './lease.ts';
 import { runScript } from './lua-script.ts';
 import { type Pending, tickBatch } from './tick-batch.ts';
@@ -10,16 +11,17 @@ import { type Pending, tickBatch } from './tick-batch.ts';
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /**
-   * An ioredis client (or anything with `call`, `evalsha`, `eval`). With ioredis' default offline queue,
-   * a command made while the client connects is sent once it is up; with `enableOfflineQueue: false`, the
-   * cache waits for the connection itself. Either way each call gives up after the cache's `timeouts.l2`,
-   * and whatever could not reach Redis is reported (stats, `write-failed`, logger) and, for
-   * invalidations, replayed once Redis is back.
+   * An ioredis `Redis` or `Cluster` (or anything with `call`, `evalsha`, `eval`). With ioredis' default
+   * offline queue, a command made while the client connects is sent once it is up; with
+   * `enableOfflineQueue: false`, the cache waits for the connection itself. Either way each call gives up
+   * after the cache's `timeouts.l2`, and whatever could not reach Redis is reported (stats, `write-failed`,
+   * logger) and, for invalidations, replayed once Redis is back. A `Cluster` must read from masters
+   * (`scaleReads: 'master'`, the default) and have no hash tag in its `keyPrefix`.
    */
   client: RedisCommandClient;
   /**
-   * Prefix of every key this store writes (entries, version counters, leases). On Redis Cluster
-   * use a hash tag (`'{cache}:'`) so a write's keys share a slot.
+   * Prefix of every key this store writes (entries, version counters, leases). On a Redis Cluster it must
+   * not contain `{` or `}`: each entry hashes on its own, so entries spread over every master.
    * @default 'cache:'
    */
   prefix?: string;
@@ -29,6 +31,10 @@ export interface RedisStoreOptions {
  * Redis as the cache's L2. A read is one MGET (any number of keys, plus their namespace counters;
  * entries with tags add one MGET of the tag counters), a write batch one EVALSHA, and so are the writes
  * of one tick (up to 16 calls); tag and namespace invalidation increment a counter, so nothing ever scans.
+ *
+ * On a Redis `Cluster` each entry hashes on its own slot and the counters share one slot of their own:
+ * a read is one MGET per slot its keys fall in plus one for the counters, all sent at once; a write is a
+ * SET per entry with the counters' versions read before (see `docs/DESIGN.md`).
  *
  * @example
  * const client = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -43,13 +49,55 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     }
   }
   if (typeof prefix !== 'string') throw invalid('prefix', 'must be a string');
-  const counterPrefix = `${prefix}${RESERVED_PREFIX}v:`;
+  const cluster = isCluster(client);
+  if (cluster) {
+    checkClusterClient(client, 'redisStore');
+    checkClusterPrefix(prefix, 'prefix', 'redisStore');
+  }
+  // On a cluster every counter shares the hash tag `{<prefix>v}`: one slot, so reading any set of them is
+  // one MGET and bumping several is one atomic script.
+  const counterPrefix = cluster ? `${prefix}${RESERVED_PREFIX}{${prefix}v}:` : `${prefix}${RESERVED_PREFIX}v:`;
   const leasePrefix = `${prefix}${RESERVED_PREFIX}lease:`;
   const dataKey = (key: string): string => prefix + key;
   const counterKey = (name: string): string => counterPrefix + name;
+  const mget = (keys: readonly string[]) => client.call('MGET', ...keys) as Promise<(string | null)[]>;
+
+  /** Current versions of counters (one MGET: on a cluster they share a slot). */
+  const readCounters = async (names: readonly string[], into: Map<string, string>): Promise<void> => {
+    if (names.length === 0) return;
+    const current = await mget(names.map(counterKey));
+    for (let i = 0; i < names.length; i++) into.set(names[i] as string, current[i] ?? '0');
+  };
+
+  /** Raw entries and the counters' versions: one MGET on one node; on a cluster, one per slot plus one for the counters. */
+  const readRaw: (
+    keys: readonly string[],
+    counters: readonly string[],
+    versions: Map<string, string>,
+  ) => Promise<(string | null)[]> = cluster
+    ? async (keys, counters, versions) => {
+        const raws: (string | null)[] = new Array(keys.length).fill(null);
+        const groups = [...bySlot(keys.map(dataKey))];
+        await Promise.all([
+          readCounters(counters, versions),
+          ...groups.map(async ([, indexes]) => {
+            const reply = await mget(indexes.map((i) => dataKey(keys[i] as string)));
+            for (let j = 0; j < indexes.length; j++) raws[indexes[j] as number] = reply[j] ?? null;
+          }),
+        ]);
+        return raws;
+      }
+    : async (keys, counters, versions) => {
+        const args: string[] = [];
+        for (const key of keys) args.push(prefix + key);
+        for (const name of counters) args.push(counterPrefix + name);
+        const reply = await mget(args);
+        for (let i = 0; i < counters.length; i++) versions.set(counters[i] as string, reply[keys.length + i] ?? '0');
+        return reply.length === keys.length ? reply : reply.slice(0, keys.length);
+      };
 
   // Writes made in the same tick go out as one script call (see tick-batch.ts); the script takes any number
-  // of entries. Not on a Cluster, where they could span slots.
+  // of entries. On a cluster each entry is a SET of its own (entries of one tick fall in different slots).
   const sendWrites = (call: ScriptArgs) => runScript(client, setScript, call.keys, call.args).then(() => undefined);
   const sendManyWrites = (batch: Pending<ScriptArgs, undefined>[]) => {
     const keys: string[] = [];
@@ -67,12 +115,63 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       },
     );
   };
-  const write = client.isCluster === true ? sendWrites : tickBatch(sendWrites, sendManyWrites);
+  const write = tickBatch(sendWrites, sendManyWrites);
+
+  // Cluster writes read the versions they were not given first. Reads of the same tick share one MGET:
+  // versions read a little earlier than needed are safe (an entry recording an older version is only ever
+  // invalidated sooner), never later ones.
+  const versionsNow = tickBatch<readonly string[], Map<string, string>>(
+    async (names) => {
+      const into = new Map<string, string>();
+      await readCounters(names, into);
+      return into;
+    },
+    (batch) => {
+      const names = [...new Set(batch.flatMap((call) => call.item))];
+      const into = new Map<string, string>();
+      readCounters(names, into).then(
+        () => {
+          for (const call of batch) call.resolve(into);
+        },
+        (error: unknown) => {
+          for (const call of batch) call.reject(error);
+        },
+      );
+    },
+  );
+
+  const setManyCluster = async (writes: readonly L2Write[]): Promise<void> => {
+    const missing = new Set<string>();
+    for (const { deps, versions } of writes) {
+      for (const name of deps.remove) if (versions?.has(name) !== true) missing.add(name);
+      for (const name of deps.expire) if (versions?.has(name) !== true) missing.add(name);
+    }
+    const now = missing.size === 0 ? undefined : await versionsNow([...missing]);
+    const version = (name: string, given: L2Versions | undefined): string => given?.get(name) ?? now?.get(name) ?? '0';
+    await Promise.all(
+      writes.map(({ key, record, deps, ttlMs, versions }) => {
+        const parts: string[] = [];
+        for (const name of deps.remove) parts.push(version(name, versions));
+        for (const name of deps.expire) parts.push(version(name, versions));
+        const value = `${parts.join(',')}\n${headerOf(record, deps)}\n${record.payload}`;
+        return client.call('SET', dataKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      }),
+    );
+  };
+
+  /** Deletes keys: one command on one node, one per slot on a cluster; resolves with how many existed. */
+  const removeKeys = async (command: 'DEL' | 'UNLINK', keys: readonly string[]): Promise<number> => {
+    if (!cluster) return Number(await client.call(command, ...keys));
+    const counts = await Promise.all(
+      [...bySlot(keys)].map(([, indexes]) => client.call(command, ...indexes.map((i) => keys[i] as string))),
+    );
+    return counts.reduce<number>((sum, count) => sum + Number(count), 0);
+  };
 
   /** Entries whose counters moved on are deleted lazily, off the read path. */
   const unlink = (keys: string[]): void => {
     if (keys.length === 0) return;
-    client.call('UNLINK', ...keys).catch(() => {});
+    removeKeys('UNLINK', keys).catch(() => {});
   };
 
   const connection = connectionOf(client);
@@ -81,19 +180,18 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     kind: 'redis',
     ...(connection === undefined ? {} : { connection }),
 
-    async getMany(keys, counters) {
-      if (keys.length === 0) return [];
-      const args: string[] = [];
-      for (const key of keys) args.push(prefix + key);
-      for (const name of counters) args.push(counterPrefix + name);
-      const reply = (await client.call('MGET', ...args)) as (string | null)[];
-      const versions = new Map<string, string>();
-      for (let i = 0; i < counters.length; i++) versions.set(counters[i] as string, reply[keys.length + i] ?? '0');
+    async getMany(keys, counters, sink) {
+      if (keys.length === 0) {
+        if (sink !== undefined) await readCounters(counters, sink);
+        return [];
+      }
+      const versions = sink ?? new Map<string, string>();
+      const raws = await readRaw(keys, counters, versions);
       const parsed: (Parsed | undefined)[] = [];
       const missing = new Set<string>();
       const expected = json(counters);
       for (let i = 0; i < keys.length; i++) {
-        const raw = reply[i];
+        const raw = raws[i];
         const entry = typeof raw === 'string' ? parseOrUndefined(raw, counters, expected) : undefined;
         parsed.push(entry);
         if (entry === undefined) continue;
@@ -102,11 +200,7 @@ export function redisStore(options: RedisStoreOptions): L2Store {
         }
       }
       // Counters only the entries know about (their tags): one more round trip, for those only.
-      if (missing.size > 0) {
-        const names = [...missing];
-        const current = (await client.call('MGET', ...names.map(counterKey))) as (string | null)[];
-        for (let i = 0; i < names.length; i++) versions.set(names[i] as string, current[i] ?? '0');
-      }
+      if (missing.size > 0) await readCounters([...missing], versions);
       const reads: (L2Read | undefined)[] = [];
       const stale: string[] = [];
       for (let i = 0; i < keys.length; i++) {
@@ -130,23 +224,21 @@ export function redisStore(options: RedisStoreOptions): L2Store {
 
     async setMany(writes: readonly L2Write[]) {
       if (writes.length === 0) return;
+      if (cluster) return setManyCluster(writes);
       const keys: string[] = [];
       const args: (string | number)[] = [];
-      for (const { key, record, deps, ttlMs } of writes) {
-        // `createdAt,freshUntil,staleUntil,removeCount` \n counter names (JSON) \n tags (JSON): see cache.lua.ts.
-        const names = deps.expire.length === 0 ? deps.remove : [...deps.remove, ...deps.expire];
-        const header = `${record.createdAt},${record.freshUntil},${record.staleUntil},${deps.remove.length}\n${json(names)}\n${JSON.stringify(record.tags)}`;
+      for (const { key, record, deps, ttlMs, versions } of writes) {
         keys.push(prefix + key);
         for (const name of deps.remove) keys.push(counterPrefix + name);
         for (const name of deps.expire) keys.push(counterPrefix + name);
-        args.push(deps.remove.length + deps.expire.length, Math.max(1, Math.ceil(ttlMs)), header, record.payload);
+        args.push(specOf(deps, versions), Math.max(1, Math.ceil(ttlMs)), headerOf(record, deps), record.payload);
       }
       await write({ keys, args });
     },
 
     async delete(keys) {
       if (keys.length === 0) return 0;
-      return Number(await client.call('DEL', ...keys.map(dataKey)));
+      return removeKeys('DEL', keys.map(dataKey));
     },
 
     async bump(counters) {
@@ -162,6 +254,22 @@ export function redisStore(options: RedisStoreOptions): L2Store {
       await leases.release(leasePrefix + key, token);
     },
   };
+}
+
+/** `createdAt,freshUntil,staleUntil,removeCount` \n counter names (JSON) \n tags (JSON): see cache.lua.ts. */
+function headerOf(record: L2Record, deps: EntryDeps): string {
+  const names = deps.expire.length === 0 ? deps.remove : [...deps.remove, ...deps.expire];
+  return `${record.createdAt},${record.freshUntil},${record.staleUntil},${deps.remove.length}\n${json(names)}\n${JSON.stringify(record.tags)}`;
+}
+
+/** The set script's counter spec: the count alone (read at write time), or with the versions read before. */
+function specOf(deps: EntryDeps, versions: L2Versions | undefined): number | string {
+  const count = deps.remove.length + deps.expire.length;
+  if (versions === undefined || count === 0) return count;
+  let given = '';
+  for (const name of deps.remove) given += `${versions.get(name) ?? ''},`;
+  for (const name of deps.expire) given += `${versions.get(name) ?? ''},`;
+  return `${count}|${given}`;
 }
 
 /** What the cache needs to know of an ioredis client's connection; `undefined` for a client without events. */
@@ -229,7 +337,12 @@ const REMOVED = 2;
 function check(entry: Parsed, versions: Map<string, string>): typeof CURRENT | typeof EXPIRED | typeof REMOVED {
   let verdict: typeof CURRENT | typeof EXPIRED = CURRENT;
   for (let j = 0; j < entry.names.length; j++) {
-    if (versions.get(entry.names[j] as string) === entry.versions[j]) continue;
+    const current = versions.get(entry.names[j] as string);
+    const recorded = entry.versions[j];
+    if (current === recorded) continue;
+    // On a cluster the counters and the entry are read in parallel: an entry written since the counters
+    // were read may record a later version than the one read. It is not outdated (counters only grow).
+    if (Number(recorded) > Number(current)) continue;
     if (j < entry.removeCount) return REMOVED;
     verdict = EXPIRED;
   }

@@ -16,8 +16,18 @@ export interface RedisCommandClient extends ScriptClient {
   readonly status?: string;
   /** ioredis: `true` for a `Cluster`, whose scripts may only touch keys of one slot. */
   readonly isCluster?: boolean;
-  /** ioredis: `enableOfflineQueue: false` means commands sent while disconnected fail at once. */
-  readonly options?: { readonly enableOfflineQueue?: boolean | undefined };
+  /**
+   * ioredis: `enableOfflineQueue: false` means commands sent while disconnected fail at once; on a `Cluster`,
+   * `scaleReads` and `keyPrefix` are checked at construction (see `redisStore`).
+   */
+  readonly options?: {
+    readonly enableOfflineQueue?: boolean | undefined;
+    readonly scaleReads?: unknown;
+    readonly keyPrefix?: unknown;
+    readonly redisOptions?: { readonly keyPrefix?: unknown };
+  };
+  /** ioredis `Cluster`: per slot, the `host:port` of its master first. */
+  readonly slots?: readonly (readonly string[] | undefined)[];
   on?(event: 'ready', listener: () => void): unknown;
   off?(event: 'ready', listener: () => void): unknown;
 }
