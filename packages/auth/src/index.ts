@@ -67,3 +67,34 @@ export {
   type PasswordVerification,
 } from './password/hasher.ts';
 export type { Argon2Params, ScryptParams } from './password/kdf.ts';
+// TOTP and recovery codes
+export { createRecoveryCodes, type RecoveryCodes, type RecoveryCodesOptions } from './recovery/recovery-codes.ts';
+export { type MemoryTwoFactorStoreOptions, memoryTwoFactorStore } from './totp/memory-store.ts';
+export type { TwoFactorStore } from './totp/store.ts';
+export {
+  createTotp,
+  type Totp,
+  type TotpAlgorithm,
+  type TotpEnrollment,
+  type TotpOptions,
+  type TotpVerification,
+} from './totp/totp.ts';
+// CSRF, security headers and CORS (adapters: @infra/auth/node, /express, /fastify, /hono)
+export {
+  type Csrf,
+  type CsrfDecision,
+  type CsrfFailure,
+  type CsrfOptions,
+  type CsrfRequest,
+  type CsrfToken,
+  createCsrf,
+} from './csrf/csrf.ts';
+export { type Cors, type CorsOptions, type CorsOrigin, type CorsResult, createCors } from './headers/cors.ts';
+export { cspNonceOf, csrfTokenOf } from './headers/http.ts';
+export {
+  type CspDirectives,
+  createSecurityHeaders,
+  type SecurityHeaders,
+  type SecurityHeadersOptions,
+  type SecurityHeadersResult,
+} from './headers/security-headers.ts';
