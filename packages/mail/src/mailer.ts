@@ -24,7 +24,7 @@ import type { SendContext, Transport, TransportResult } from './transport.ts';
 import { wait } from './wait.ts';
 
 /** Any template, as the `templates` option holds them. */
-export type AnyTemplate = Template<string, never, unknown>;
+export type AnyTemplate = Template<string, unknown, unknown>;
 
 /** A message written from a template: the template's name and data in place of subject and body. */
 export type TemplateMessage<T> =
