@@ -5,4 +5,8 @@ export default packageBuild({
   throttle: 'src/throttle/index.ts',
   redis: 'src/redis/index.ts',
   postgres: 'src/postgres/index.ts',
+  node: 'src/node/index.ts',
+  express: 'src/express/index.ts',
+  fastify: 'src/fastify/index.ts',
+  hono: 'src/hono/index.ts',
 });
