@@ -1,5 +1,12 @@
 export type { Clock, Duration, Logger } from '../../../internal/src/index.ts';
 export { schedulerChannels } from './channels.ts';
+export {
+  type SchedulerCheckOptions,
+  type SchedulerCheckResult,
+  type SchedulerHealthCheck,
+  schedulerCheck,
+  schedulerShutdownHook,
+} from './check.ts';
 export type {
   ClaimRequest,
   ClaimResult,
