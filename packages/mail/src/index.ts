@@ -9,6 +9,7 @@ export { failureKind } from './classify.ts';
 export { type CompositeOptions, type CompositeTransport, failover, roundRobin } from './composite.ts';
 export { type FailureKind, MailError, type MailErrorCode, type MailErrorOptions } from './errors.ts';
 export { type FileTransportOptions, fileTransport } from './file-transport.ts';
+export { type MailCheckOptions, type MailHealthCheck, mailCheck } from './health.ts';
 export { escapeHtml, html, isSafeHtml, rawHtml, type SafeHtml } from './html.ts';
 export { htmlToText } from './html-to-text.ts';
 export {

@@ -3,7 +3,14 @@
 // real servers on the test clock.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestClock } from '../../../internal/src/test-clock.ts';
-import { createMailer, failover, MailError, type MailMessage, memoryIdempotencyStore } from '../src/index.ts';
+import {
+  createMailer,
+  failover,
+  MailError,
+  type MailMessage,
+  mailCheck,
+  memoryIdempotencyStore,
+} from '../src/index.ts';
 import { smtpTransport } from '../src/smtp/index.ts';
 import { transportConformance } from './conformance.ts';
 import { nextEvent } from './support/events.ts';
@@ -140,6 +147,35 @@ describe('smtpTransport on a real server', () => {
     await t.close();
     await plain.close();
     expect([error.code, plain.delivered.length]).toEqual(['ERR_MAIL_SMTPUTF8_UNSUPPORTED', 0]);
+  });
+});
+
+describe('mailCheck', () => {
+  it('passes against the real server (EHLO, STARTTLS, AUTH)', async () => {
+    const result = await mailCheck({ mailer: createMailer({ transport: transport() }) })(new AbortController().signal);
+    expect(result.status).toBeUndefined();
+  });
+
+  it('fails with the code when AUTH is refused', async () => {
+    const result = await mailCheck({ mailer: transport({ auth: { user: 'app', pass: 'bad' } }) })(
+      new AbortController().signal,
+    );
+    expect([result.status, result.output?.startsWith('ERR_MAIL_REJECTED')]).toEqual(['fail', true]);
+  });
+});
+
+describe('close() during a batch of 100 on a real server', () => {
+  it('every message accepted before close() is delivered, each once', async () => {
+    server.delivered.length = 0;
+    const mailer = createMailer({ transport: transport({ pool: { maxConnections: 3 } }) });
+    const messages = Array.from({ length: 100 }, (_, i) => ({ ...message, subject: `batch ${i}` }));
+    const firstSent = nextEvent('sent');
+    const results = mailer.sendBatch(messages, { concurrency: 6 });
+    await firstSent;
+    await mailer.close();
+    const settled = await results;
+    expect(settled.filter((r) => r.ok)).toHaveLength(100);
+    expect(new Set(server.delivered.map((d) => d.raw.toString().match(/^Subject: (.*)$/m)?.[1])).size).toBe(100);
   });
 });
 

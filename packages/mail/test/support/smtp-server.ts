@@ -130,7 +130,9 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
             envelopeFrom: mailFrom === false ? '' : mailFrom.address,
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
             smtputf8:
-              mailFrom !== false && Boolean(((mailFrom.args as Record<string, unknown> | false) || {}).SMTPUTF8),
+              mailFrom !== false &&
+              (mailFrom.args as Record<string, unknown> | false) !== false &&
+              'SMTPUTF8' in (mailFrom.args as Record<string, unknown>),
             secure: session.secure,
             user: session.user as string | undefined,
           });
