@@ -73,7 +73,17 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): RemoteVeri
   const deadlineFetch: FetchImplementation = (input, init) => {
     const controller = new AbortController();
     const signal = init.signal === undefined ? controller.signal : AbortSignal.any([init.signal, controller.signal]);
-    return withDeadline(fetch(input, { ...init, signal }), timeout, clock, () => {
+    const response = fetch(input, { ...init, signal }).catch((cause: unknown) => {
+      throw new AuthError(
+        'ERR_AUTH_JWKS_UNAVAILABLE',
+        `the JWKS at ${url.origin}${url.pathname} could not be fetched`,
+        {
+          status: 503,
+          cause,
+        },
+      );
+    });
+    return withDeadline(response, timeout, clock, () => {
       controller.abort();
       return new AuthError(
         'ERR_AUTH_JWKS_UNAVAILABLE',
