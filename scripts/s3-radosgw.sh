@@ -160,6 +160,11 @@ rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $STATE/rgw
 # 64 request threads instead of 512: plenty for tests, ~450 fewer threads.
 rgw thread pool size = 64
+# Free the data of deleted objects within seconds, not after rgw's default two hours: the OSD keeps objects in
+# memory, and large test uploads would otherwise fill it (writes then block).
+rgw gc obj min wait = 5
+rgw gc processor period = 5
+rgw gc processor max time = 10
 EOF
 
   # Monitor.
