@@ -20,7 +20,7 @@ let server: Server;
 let jwksUrl = '';
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  server = createServer((_req: IncomingMessage, res: ServerResponse) => {
     fetches++;
     if (hang) {
       hanging.push(res);
