@@ -30,7 +30,7 @@ export class BusLink {
   readonly #l1: L1Store | undefined;
   readonly #log: Log;
   readonly #onKey: (key: string) => void;
-  readonly #onInvalidate: () => void;
+  readonly #onInvalidate: (counters: readonly string[]) => void;
   readonly #track: (promise: Promise<unknown>) => void;
   readonly #subscription: BusSubscription;
   #unsent: Omit<BusMessage, 'source'>[] = [];
@@ -44,8 +44,8 @@ export class BusLink {
     l1: L1Store | undefined;
     log: Log;
     onKey: (key: string) => void;
-    /** Counters were bumped or L1 was dropped by another instance's doing (before L1 is touched). */
-    onInvalidate: () => void;
+    /** Counters were bumped by another instance, or L1 is dropped (every counter: `n:`), before L1 is touched. */
+    onInvalidate: (counters: readonly string[]) => void;
     track: (promise: Promise<unknown>) => void;
   }) {
     this.#bus = options.bus;
@@ -128,7 +128,7 @@ export class BusLink {
   #resync(): void {
     if (this.#stopped) return;
     this.counts.resyncs++;
-    this.#onInvalidate();
+    this.#onInvalidate([counters.namespace('')]);
     this.#l1?.clear();
   }
 
@@ -136,7 +136,7 @@ export class BusLink {
     if (message.source === this.#id || this.#stopped) return;
     this.counts.received++;
     if (message.counters !== undefined) {
-      this.#onInvalidate();
+      this.#onInvalidate(message.counters);
       this.#l1?.bump(message.counters);
     }
     if (message.keys !== undefined) {

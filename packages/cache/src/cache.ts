@@ -372,6 +372,8 @@ export class Cache {
     // too, so a caller arriving in between neither misses L2 nor calls the factory again.
     const flight = produced.then((p) => p.value);
     core.flights.set(k, flight);
+    const deps = this.#deps(call.tags);
+    core.flightDeps.set(flight, deps.expire.length === 0 ? deps.remove : [...deps.remove, ...deps.expire]);
     const forget = (): void => {
       if (core.flights.get(k) === flight) core.flights.delete(k);
     };

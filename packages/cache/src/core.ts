@@ -92,6 +92,8 @@ export class CacheCore {
   readonly l2: L2Guard | undefined;
   readonly id = randomUUID();
   readonly flights = new Map<string, Promise<unknown>>();
+  /** The counters each flight's value depends on: bumping one detaches the flight (see {@link #detach}). */
+  readonly flightDeps = new WeakMap<Promise<unknown>, readonly string[]>();
   /** Keys whose factory failed recently: serve stale until then. */
   readonly backoff = new Map<string, number>();
   readonly counters: Counters = {
@@ -155,9 +157,7 @@ export class CacheCore {
               this.#void(key);
               this.#wake(key);
             },
-            onInvalidate: () => {
-              this.#epoch++;
-            },
+            onInvalidate: (names) => this.#detach(names),
             track: (promise) => this.track(promise),
           });
   }
@@ -208,9 +208,27 @@ export class CacheCore {
     return ticket === undefined || (!ticket.voided && ticket.epoch === this.#epoch);
   }
 
-  #void(key: string): void {
+  /**
+   * `key` was deleted or written: copies in flight (but `own`) hold an older value, and so may its flight,
+   * unless the write is that flight's own (`keepFlight`).
+   */
+  #void(key: string, own?: Ticket, keepFlight = false): void {
     const set = this.#tickets.get(key);
-    if (set !== undefined) for (const ticket of set) ticket.voided = true;
+    if (set !== undefined) for (const ticket of set) if (ticket !== own) ticket.voided = true;
+    if (!keepFlight) this.flights.delete(key);
+  }
+
+  /**
+   * Counters were bumped: flights whose value depends on one are detached, so a caller arriving after the
+   * invalidation starts a new factory call instead of joining one that may have read the old data.
+   */
+  #detach(names: readonly string[]): void {
+    this.#epoch++;
+    if (this.flights.size === 0) return;
+    for (const [key, flight] of this.flights) {
+      const deps = this.flightDeps.get(flight);
+      if (deps?.some((name) => names.includes(name)) === true) this.flights.delete(key);
+    }
   }
 
   /**
@@ -386,7 +404,7 @@ export class CacheCore {
       if (this.valid(ticket)) this.l1?.set(key, { ...meta, value }, deps);
       this.backoff.delete(key);
       // Copies of this key still in flight hold an older value.
-      this.#void(key);
+      this.#void(key, ticket, ticket !== undefined);
     }
     if (kept.length === 0) return Promise.resolve();
     return this.#persist(
@@ -442,11 +460,11 @@ export class CacheCore {
 
   /** Bumps version counters everywhere: the O(1) invalidation behind clear() and tags. */
   async bump(names: readonly string[]): Promise<void> {
-    this.#epoch++;
+    this.#detach(names);
     this.l1?.bump(names);
     if (this.l2 !== undefined) {
       await this.l2.invalidate('bump', (store) => store.bump(names), this.#overflow);
-      this.#epoch++;
+      this.#detach(names);
     }
     this.publish({ counters: names });
   }

@@ -140,23 +140,24 @@ export function redisStore(options: RedisStoreOptions): L2Store {
     },
   );
 
-  const setManyCluster = async (writes: readonly L2Write[]): Promise<void> => {
+  /** One SET per entry; sent at once when every version is known (a factory's value), else after one MGET. */
+  const setManyCluster = (writes: readonly L2Write[]): Promise<void> => {
     const missing = new Set<string>();
     for (const { deps, versions } of writes) {
       for (const name of deps.remove) if (versions?.has(name) !== true) missing.add(name);
       for (const name of deps.expire) if (versions?.has(name) !== true) missing.add(name);
     }
-    const now = missing.size === 0 ? undefined : await versionsNow([...missing]);
-    const version = (name: string, given: L2Versions | undefined): string => given?.get(name) ?? now?.get(name) ?? '0';
-    await Promise.all(
-      writes.map(({ key, record, deps, ttlMs, versions }) => {
-        const parts: string[] = [];
-        for (const name of deps.remove) parts.push(version(name, versions));
-        for (const name of deps.expire) parts.push(version(name, versions));
-        const value = `${parts.join(',')}\n${headerOf(record, deps)}\n${record.payload}`;
-        return client.call('SET', dataKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
-      }),
-    );
+    const send = (now: L2Versions | undefined) =>
+      Promise.all(
+        writes.map(({ key, record, deps, ttlMs, versions }) => {
+          const parts: string[] = [];
+          for (const name of deps.remove) parts.push(versions?.get(name) ?? now?.get(name) ?? '0');
+          for (const name of deps.expire) parts.push(versions?.get(name) ?? now?.get(name) ?? '0');
+          const value = `${parts.join(',')}\n${headerOf(record, deps)}\n${record.payload}`;
+          return client.call('SET', dataKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+        }),
+      ).then(() => undefined);
+    return missing.size === 0 ? send(undefined) : versionsNow([...missing]).then(send);
   };
 
   /** Deletes keys: one command on one node, one per slot on a cluster; resolves with how many existed. */
