@@ -24,7 +24,7 @@ export interface RedisCommandClient extends ScriptClient {
     readonly enableOfflineQueue?: boolean | undefined;
     readonly scaleReads?: unknown;
     readonly keyPrefix?: unknown;
-    readonly redisOptions?: { readonly keyPrefix?: unknown };
+    readonly redisOptions?: { readonly keyPrefix?: unknown } | undefined;
   };
   /** ioredis `Cluster`: per slot, the `host:port` of its master first. */
   readonly slots?: readonly (readonly string[] | undefined)[];

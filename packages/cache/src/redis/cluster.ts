@@ -72,7 +72,7 @@ export interface ClusterShape {
   readonly options?: {
     readonly scaleReads?: unknown;
     readonly keyPrefix?: unknown;
-    readonly redisOptions?: { readonly keyPrefix?: unknown };
+    readonly redisOptions?: { readonly keyPrefix?: unknown } | undefined;
   };
 }
 
