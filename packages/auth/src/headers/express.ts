@@ -23,11 +23,12 @@ export type SecurityMiddleware = (
 export function securityHeadersMiddleware(options: { headers: SecurityHeaders }): SecurityMiddleware {
   const { headers } = options;
   return (_req, res, next) => {
-    const result = headers.forResponse();
     res.removeHeader('x-powered-by');
-    applyNodeHeaders(res, result.headers);
-    rememberNonce(res, result.nonce);
-    if (res.locals !== undefined && result.nonce !== undefined) res.locals.cspNonce = result.nonce;
+    const nonce = headers.writeTo(res);
+    if (nonce !== undefined) {
+      rememberNonce(res, nonce);
+      if (res.locals !== undefined) res.locals.cspNonce = nonce;
+    }
     next();
   };
 }

@@ -17,9 +17,7 @@ export function withSecurityHeaders<Req extends NodeRequestLike, Res extends Nod
 ): (request: Req, response: Res) => unknown {
   const { headers } = options;
   return (request, response) => {
-    const result = headers.forResponse();
-    applyNodeHeaders(response, result.headers);
-    rememberNonce(response, result.nonce);
+    rememberNonce(response, headers.writeTo(response));
     return handler(request, response);
   };
 }
