@@ -40,6 +40,7 @@ export {
 } from './memory-transport.ts';
 export type { Attachment, AttachmentContent, MailMessage, OutgoingAttachment, OutgoingMessage } from './message.ts';
 export { composeMime } from './mime.ts';
+export type { ProviderOptions } from './providers/http.ts';
 export type { MailRateLimiter, RateLimitOption } from './rate-limit.ts';
 export type { RetryOptions } from './retry.ts';
 export {
