@@ -1,5 +1,5 @@
 // The public API of @infra/auth at a glance: named re-exports only.
-export type { Clock, Duration, Logger } from '../../../internal/src/index.ts';
+export type { Clock, Closable, Duration, Logger } from '../../../internal/src/index.ts';
 export { type AuthEvent, type AuthEventName, authChannels } from './channels.ts';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.ts';
 export type { KekOptions } from './keys/kek.ts';
