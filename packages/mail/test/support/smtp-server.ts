@@ -36,6 +36,8 @@ export interface TestSmtpServer {
   script: Scripted[];
   received(): Promise<Received[]>;
   connections(): number;
+  /** Message bytes received in all (counted in discard mode too). */
+  bytes(): number;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   });
   const delivered: DeliveredMessage[] = [];
   const script: Scripted[] = [];
+  let totalBytes = 0;
   const peek = (at: Scripted['at']) => (script[0]?.at === at ? script.shift() : undefined);
   let server: SMTPServer;
 
@@ -114,6 +117,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       let bytes = 0;
       stream.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
+        totalBytes += chunk.length;
         if (!options.discard) chunks.push(chunk);
         if (step?.at === 'drop-mid-data' && bytes > 0) socketOf(session)?.destroy();
       });
@@ -156,6 +160,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     delivered,
     script,
     received: () => Promise.all(delivered.map((d) => parseRaw(d.raw, d.envelopeTo))),
+    bytes: () => totalBytes,
     connections: () => (server as unknown as { connections: Set<unknown> }).connections.size,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
