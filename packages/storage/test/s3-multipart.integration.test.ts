@@ -39,6 +39,15 @@ describe('S3 multipart writes of unknown length', () => {
     expect([stat.size, stat.checksum]).toEqual([12 * MiB, expected]);
   });
 
+  it('store the SHA-256 of a multipart upload by copy on stores without tagging', async () => {
+    const untagged = createStorage({ driver: s3Driver({ client, bucket, partSize: 5 * MiB, tagging: false }) });
+    const stat = await untagged.put('big/untagged.bin', generated(6 * MiB));
+    expect([stat.checksum, (await untagged.stat('big/untagged.bin')).metadata]).toEqual([
+      await sha256Of(generated(6 * MiB)),
+      {},
+    ]);
+  });
+
   it('read the multipart object back, verified', async () => {
     const object = await storage.get('big/stream.bin', { verify: true });
     expect(await sha256Of(object.body)).toBe(await sha256Of(generated(12 * MiB)));

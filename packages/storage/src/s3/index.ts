@@ -3,16 +3,19 @@
 // within it is one PutObject (with its SHA-256 in the metadata), a longer one a multipart upload (lib-storage's
 // `Upload`) whose part size and concurrency bound the memory it holds, aborted on any error or abort so no parts are
 // left behind. The SHA-256 of a multipart upload is known only at its end, after S3 has fixed the metadata, so it is
-// added by a server-side copy of the object onto itself (no bytes pass through the app).
+// stored as an object tag (one small request); stores without tagging (R2) get it by a server-side copy of the
+// object onto itself, which no bytes pass through the app for but which costs the store a copy.
 import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -36,6 +39,11 @@ export interface S3DriverOptions {
   partSize?: number;
   /** Parts uploaded at once. @default 4 */
   queueSize?: number;
+  /**
+   * Whether the store supports object tagging, where the SHA-256 of a multipart upload is kept. Without it the
+   * checksum is added by copying the object onto itself. @default true (AWS, MinIO, Ceph); R2: false
+   */
+  tagging?: boolean;
   /**
    * What the backend supports where S3-compatible stores differ. @default presigned URLs and POST, and atomic
    * `ifNoneMatch` (AWS, MinIO, Ceph); R2 has no presigned POST: pass `{ presignedPost: false }`
@@ -82,6 +90,7 @@ export function s3Driver(options: S3DriverOptions): StorageDriver {
   }
   const partSize = check.number(options.partSize, 'partSize', { default: 8 * MiB, min: 5 * MiB, integer: true });
   const queueSize = check.number(options.queueSize, 'queueSize', { default: 4, min: 1, max: 64, integer: true });
+  const tagging = check.boolean(options.tagging, 'tagging', true);
   const capabilities: DriverCapabilities = {
     presignedUrls: true,
     presignedPost: true,
@@ -96,6 +105,14 @@ export function s3Driver(options: S3DriverOptions): StorageDriver {
     return rest;
   };
 
+  // Only multipart objects (their ETag has a "-<parts>" suffix) may keep the checksum in a tag: one more request
+  // for those alone.
+  const taggedChecksum = async (key: string, etag: string | undefined): Promise<string | undefined> => {
+    if (!tagging || etag === undefined || !etag.includes('-')) return undefined;
+    const tags = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: full(key) }));
+    return tags.TagSet?.find((tag) => tag.Key === checksumMetadataName)?.Value;
+  };
+
   const head = async (key: string): Promise<ObjectStat | undefined> => {
     try {
       const found = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: full(key) }));
@@ -106,7 +123,7 @@ export function s3Driver(options: S3DriverOptions): StorageDriver {
         contentType: found.ContentType ?? 'application/octet-stream',
         lastModified: found.LastModified ?? new Date(0),
         metadata: userMetadata(found.Metadata),
-        checksum: found.Metadata?.[checksumMetadataName],
+        checksum: found.Metadata?.[checksumMetadataName] ?? (await taggedChecksum(key, found.ETag)),
         cacheControl: found.CacheControl,
       };
     } catch (error) {
@@ -166,17 +183,27 @@ export function s3Driver(options: S3DriverOptions): StorageDriver {
             leavePartsOnError: false,
           });
           await upload.done();
-          await client.send(
-            new CopyObjectCommand({
-              Bucket: bucket,
-              Key: full(key),
-              CopySource: copySource(key),
-              MetadataDirective: 'REPLACE',
-              ContentType: put.contentType,
-              ...(put.cacheControl === undefined ? {} : { CacheControl: put.cacheControl }),
-              Metadata: { ...put.metadata, [checksumMetadataName]: put.checksum() },
-            }),
-          );
+          if (tagging) {
+            await client.send(
+              new PutObjectTaggingCommand({
+                Bucket: bucket,
+                Key: full(key),
+                Tagging: { TagSet: [{ Key: checksumMetadataName, Value: put.checksum() }] },
+              }),
+            );
+          } else {
+            await client.send(
+              new CopyObjectCommand({
+                Bucket: bucket,
+                Key: full(key),
+                CopySource: copySource(key),
+                MetadataDirective: 'REPLACE',
+                ContentType: put.contentType,
+                ...(put.cacheControl === undefined ? {} : { CacheControl: put.cacheControl }),
+                Metadata: { ...put.metadata, [checksumMetadataName]: put.checksum() },
+              }),
+            );
+          }
         }
       } catch (error) {
         await iterator.return?.().catch(() => {});
@@ -207,7 +234,7 @@ export function s3Driver(options: S3DriverOptions): StorageDriver {
           contentType: found.ContentType ?? 'application/octet-stream',
           lastModified: found.LastModified ?? new Date(0),
           metadata: userMetadata(found.Metadata),
-          checksum: found.Metadata?.[checksumMetadataName],
+          checksum: found.Metadata?.[checksumMetadataName] ?? (await taggedChecksum(key, found.ETag)),
           cacheControl: found.CacheControl,
         };
         const body = found.Body instanceof Readable ? found.Body : Readable.from([]);
