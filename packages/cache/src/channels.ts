@@ -15,7 +15,10 @@ import { defineChannels } from '../../../internal/src/index.ts';
  * - `write-failed` `{ keys, error }`: a write could not reach L2 (the value is in L1 only).
  * - `lock` `{ event: 'acquire' | 'release' | 'lost', key, fencingToken, released? }`: a lock changed hands.
  * - `rate-limit` `{ key, cost, result }`: a rate limiter decided a `consume`.
- * - `rate-limit-store-error` `{ key, policy, error }`: the rate-limit store failed and `onStoreError` decided.
+ * - `rate-limit-store-error` `{ key, policy, error, skipped }`: the rate-limit store failed (or its node's
+ *   circuit is open: `skipped`) and `onStoreError` decided.
+ * - `circuit` `{ component: 'rate-limit' | 'lock', node, state, error }`: a node's circuit breaker changed state
+ *   (`node` is a Cluster master's `host:port`, `''` for a single node).
  */
 export const cacheChannels = defineChannels('cache', [
   'hit',
@@ -30,6 +33,7 @@ export const cacheChannels = defineChannels('cache', [
   'lock',
   'rate-limit',
   'rate-limit-store-error',
+  'circuit',
 ]);
 
 /**

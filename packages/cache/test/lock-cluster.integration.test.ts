@@ -24,6 +24,21 @@ function namesOnEachMaster(tag: string): string[] {
 }
 
 describe('redisLockStore on a 3-master cluster', () => {
+  it('rejects hashTags: false and a prefix with a hash tag at construction, saying what to change', () => {
+    expect(() => redisLockStore({ client: c.client, hashTags: false })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CACHE_INVALID_OPTION',
+        message: expect.stringMatching(/"hashTags": must be true on a Redis Cluster/),
+      }),
+    );
+    expect(() => createLocker({ store: redisLockStore({ client: c.client }), prefix: '{locks}:' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CACHE_INVALID_OPTION',
+        message: expect.stringMatching(/"prefix".*use e\.g\. 'locks:'/),
+      }),
+    );
+  });
+
   it('8 workers doing read-modify-write under withLock lose no update, on a lock on each master', async () => {
     const names = namesOnEachMaster('counter');
     const perWorker = 25;

@@ -40,6 +40,27 @@ describe('the conformance suite on the cluster', () => {
 });
 
 describe('redisRateLimitStore on a 3-master cluster', () => {
+  it('rejects a limiter prefix with a hash tag at construction (every subject would sit on one master)', () => {
+    const store = redisRateLimitStore({ client: c.client });
+    expect(() =>
+      createRateLimiter({ store, prefix: '{rl}:', limits: { algorithm: 'fixed-window', limit: 1, window: '1s' } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CACHE_INVALID_OPTION',
+        message: expect.stringMatching(/"prefix".*must not contain '\{' or '\}'.*use e\.g\. 'rl:'/),
+      }),
+    );
+  });
+
+  it('names the master that holds a subject, for the breaker per node', () => {
+    const store = redisRateLimitStore({ client: c.client });
+    const rules = createRateLimiter({ store, limits: { algorithm: 'fixed-window', limit: 1, window: '1s' } }).rules;
+    const masters = new Set(Array.from({ length: 30 }, (_, i) => store.nodeOf?.('rl:', `user-${i}`, rules)));
+    expect(masters).toEqual(
+      new Set(c.client.nodes('master').map((node) => `${node.options.host}:${node.options.port}`)),
+    );
+  });
+
   it('spreads subjects over every master: 300 subjects, 300 keys, each master holds some', async () => {
     const limiter = createRateLimiter({
       store: redisRateLimitStore({ client: c.client }),

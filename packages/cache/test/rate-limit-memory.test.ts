@@ -93,7 +93,7 @@ describe('onStoreError with a failing store', () => {
     expect(result).toMatchObject({ allowed: true, reason: 'fail-open', rules: [] });
     expect(result.error).toMatchObject({ code: 'ERR_CACHE_RATE_LIMIT_STORE' });
     expect(result.error?.cause).toMatchObject({ message: 'connection refused' });
-    expect(limiter.stats()).toEqual({ allowed: 1, rejected: 0, storeErrors: 1 });
+    expect(limiter.stats()).toEqual({ allowed: 1, rejected: 0, storeErrors: 1, skipped: 0, circuits: {} });
   });
 
   it("'deny' rejects with a Retry-After of the shortest window", async () => {

@@ -8,6 +8,7 @@ import { clockOption, closeOnce, loggerOption } from '../../../../internal/src/i
 import { cacheChannels } from '../channels.ts';
 import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
 import { memoryLockStore } from '../memory/lock-store.ts';
+import { type NodeBreakerOptions, NodeBreakers } from '../node-breakers.ts';
 import type { LockStore } from './store.ts';
 import { keepLease } from './with-lock.ts';
 
@@ -85,6 +86,14 @@ export interface LockerOptions {
   clock?: Clock;
   /** Told when a lease is lost or cannot be released; pino-shaped. @default undefined */
   logger?: Logger;
+  /**
+   * A circuit breaker per store node (per master of a Redis Cluster, one for a single Redis): after
+   * `threshold` failures in a row, calls for locks on that node fail at once with
+   * `ERR_CACHE_STORE_UNAVAILABLE` for `openFor`, instead of each waiting for the client to give up; then one
+   * call probes it. Locks on other nodes are not affected. `false` asks the store every time.
+   * @default { threshold: 3, openFor: '2s' }
+   */
+  circuitBreaker?: NodeBreakerOptions | false;
 }
 
 /**
@@ -142,7 +151,34 @@ export function createLocker(options: LockerOptions = {}): Locker {
   const defaultMaxExtensions = extensionsOf(options.maxExtensions ?? 100, 'maxExtensions');
   const clock = clockOption(options.clock, invalid);
   const log = loggerOption(options.logger, invalid);
+  store.checkPrefix?.(prefix);
+  const breakers = new NodeBreakers({ breaker: options.circuitBreaker, clock, log, component: 'lock' });
   const closing = new AbortController();
+
+  /** A store call, refused at once while the lock's node is known to be down. */
+  function storeCall<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
+    const node = store.nodeOf === undefined ? '' : store.nodeOf(prefix, key);
+    if (!breakers.allow(node)) {
+      const where = node === '' ? 'its node' : `node ${node}`;
+      return Promise.reject(
+        new CacheError(
+          'ERR_CACHE_STORE_UNAVAILABLE',
+          `Could not ${what} lock '${key}': the lock store is unavailable at ${where} (circuit open; asked again within ${breakers.openFor} ms)`,
+          { status: 503 },
+        ),
+      );
+    }
+    return guarded(what, key, call).then(
+      (result) => {
+        breakers.success(node);
+        return result;
+      },
+      (error: unknown) => {
+        if ((error as CacheError).code === 'ERR_CACHE_STORE_UNAVAILABLE') breakers.failure(node, error);
+        throw error;
+      },
+    );
+  }
 
   function checkKey(key: unknown): string {
     if (closing.signal.aborted) throw new CacheError('ERR_CACHE_CLOSED', 'The locker is closed');
@@ -260,7 +296,7 @@ export function createLocker(options: LockerOptions = {}): Locker {
 export const createLock: (options?: LockerOptions) => Locker = createLocker;
 
 /** Store failures become a typed error (503) with the cause; our own errors pass through. */
-async function storeCall<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
+async function guarded<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -15,4 +15,11 @@ export interface LockStore {
   release(prefix: string, key: string, token: string, now: number): Promise<boolean>;
   /** Sets the lease to end `ttlMs` from now if `token` still holds it; `false` otherwise. */
   extend(prefix: string, key: string, token: string, ttlMs: number, now: number): Promise<boolean>;
+  /**
+   * The node that holds the lock (a Redis Cluster master's `host:port`), so the locker keeps a circuit
+   * breaker per node; without it, one breaker covers the store.
+   */
+  nodeOf?(prefix: string, key: string): string;
+  /** Throws a typed error when the locker's `prefix` cannot work with this store (checked at construction). */
+  checkPrefix?(prefix: string): void;
 }

@@ -5,8 +5,10 @@
 import type { Clock, Duration, Logger } from '../../../../internal/src/index.ts';
 import { clockOption, closeOnce, DeadlineQueue, loggerOption, withDeadline } from '../../../../internal/src/index.ts';
 import { cacheChannels, legacyStoreErrorChannel } from '../channels.ts';
+import type { CircuitState } from '../circuit-breaker.ts';
 import { CacheError, checks, invalidOption as invalid } from '../errors.ts';
 import { memoryRateLimitStore } from '../memory/rate-limit-store.ts';
+import { type NodeBreakerOptions, NodeBreakers } from '../node-breakers.ts';
 import { type RateLimitResult, toResult } from './result.ts';
 import { type CompiledRule, compileRules, type RateLimitRule } from './rules.ts';
 import type { RateLimitStore, RateLimitStoreRequest, RateLimitStoreResult } from './store.ts';
@@ -42,6 +44,14 @@ export interface RateLimiterOptions {
   clock?: Clock;
   /** Told once when the store starts failing (not on every request); pino-shaped. @default undefined */
   logger?: Logger;
+  /**
+   * A circuit breaker per store node (per master of a Redis Cluster, one for a single Redis): after
+   * `threshold` failures in a row, calls for that node's keys skip the store for `openFor` and are decided by
+   * `onStoreError` at once, without waiting `storeTimeout`; then one call probes it. Keys on other nodes go
+   * on as usual. `false` asks the store every time.
+   * @default { threshold: 3, openFor: '2s' }
+   */
+  circuitBreaker?: NodeBreakerOptions | false;
 }
 
 /** Options of one `consume` / `peek`. */
@@ -54,8 +64,12 @@ export interface ConsumeOptions {
 export interface RateLimiterStats {
   allowed: number;
   rejected: number;
-  /** Requests decided by `onStoreError` because the store failed or timed out. */
+  /** Requests decided by `onStoreError` because the store failed or timed out (`skipped` included). */
   storeErrors: number;
+  /** Of those, requests that did not ask the store because their node's circuit was open. */
+  skipped: number;
+  /** Store nodes whose circuit is open or half-open (`''` is a single-node store). */
+  circuits: Record<string, CircuitState>;
 }
 
 /** A rate limiter over one set of rules. */
@@ -113,7 +127,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let insurance: RateLimitStore | undefined;
   let storeFailing = false;
   let closed = false;
-  const counters: RateLimiterStats = { allowed: 0, rejected: 0, storeErrors: 0 };
+  const counters = { allowed: 0, rejected: 0, storeErrors: 0 };
+  store.checkPrefix?.(prefix);
+  const breakers = new NodeBreakers({ breaker: options.circuitBreaker, clock, log, component: 'rate-limit' });
+  const nodeOf = store.nodeOf?.bind(store);
+  const unavailable = (node: string) =>
+    new CacheError(
+      'ERR_CACHE_RATE_LIMIT_STORE',
+      `The rate-limit store is unavailable at ${node === '' ? 'its node' : `node ${node}`} (circuit open); asking it again within ${breakers.openFor} ms`,
+    );
 
   function checkKey(key: unknown): string {
     if (closed) throw new CacheError('ERR_CACHE_CLOSED', 'The rate limiter is closed');
@@ -159,10 +181,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         });
   }
 
-  async function fallback(request: RateLimitStoreRequest, failure: unknown): Promise<RateLimitResult> {
+  async function fallback(request: RateLimitStoreRequest, failure: unknown, skipped = false): Promise<RateLimitResult> {
     const error = storeError(failure);
     counters.storeErrors++;
-    if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error });
+    if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ key: request.key, policy, error, skipped });
     if (legacyStoreErrorChannel.hasSubscribers) legacyStoreErrorChannel.publish({ key: request.key, policy, error });
     if (!storeFailing) {
       storeFailing = true;
@@ -219,11 +241,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       now: clock.now(),
     };
     let result: RateLimitResult;
-    try {
-      result = toResult(await ask(request), rules);
-      storeFailing = false;
-    } catch (error) {
-      result = await fallback(request, error);
+    const node = nodeOf === undefined ? '' : nodeOf(prefix, request.key, rules);
+    if (!breakers.allow(node)) {
+      result = await fallback(request, unavailable(node), true);
+    } else {
+      try {
+        result = toResult(await ask(request), rules);
+        storeFailing = false;
+        breakers.success(node);
+      } catch (error) {
+        breakers.failure(node, error);
+        result = await fallback(request, error);
+      }
     }
     if (consume) {
       if (result.allowed) counters.allowed++;
@@ -233,10 +262,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return result;
   }
 
-  async function administer(what: string, action: () => Promise<void>): Promise<void> {
+  async function administer(key: string, what: string, action: () => Promise<void>): Promise<void> {
+    const node = nodeOf === undefined ? '' : nodeOf(prefix, key, rules);
+    if (!breakers.allow(node)) throw unavailable(node);
     try {
       await withDeadline(action(), timeoutMs, clock, () => new Error(`no answer within ${timeoutMs} ms`));
+      breakers.success(node);
     } catch (error) {
+      breakers.failure(node, error);
       throw new CacheError('ERR_CACHE_RATE_LIMIT_STORE', `Could not ${what}: ${message(error)}`, { cause: error });
     }
   }
@@ -254,15 +287,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     async reset(key) {
       checkKey(key);
-      await administer(`reset '${key}'`, () => store.reset(prefix, key, rules));
+      await administer(key, `reset '${key}'`, () => store.reset(prefix, key, rules));
       await insurance?.reset(prefix, key, insuranceRules);
     },
     async block(key, duration) {
       checkKey(key);
       const ms = checks.duration(duration, 'duration');
-      await administer(`block '${key}'`, () => store.block(prefix, key, rules, ms, clock.now()));
+      await administer(key, `block '${key}'`, () => store.block(prefix, key, rules, ms, clock.now()));
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, skipped: breakers.skipped, circuits: breakers.states() }),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -54,6 +54,13 @@ export interface RateLimitStore {
   reset(prefix: string, key: string, rules: readonly CompiledRule[]): Promise<void>;
   /** Blocks the key until `now + ms` (or extends a shorter block). */
   block(prefix: string, key: string, rules: readonly CompiledRule[], ms: number, now: number): Promise<void>;
+  /**
+   * The node that holds the key (a Redis Cluster master's `host:port`), so the limiter keeps a circuit
+   * breaker per node; without it, one breaker covers the store.
+   */
+  nodeOf?(prefix: string, key: string, rules: readonly CompiledRule[]): string;
+  /** Throws a typed error when the limiter's `prefix` cannot work with this store (checked at construction). */
+  checkPrefix?(prefix: string): void;
 }
 
 /** What a store must write after a decision. */

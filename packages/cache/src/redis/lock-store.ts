@@ -5,13 +5,14 @@
  */
 import { checks, invalidOption } from '../errors.ts';
 import type { LockStore } from '../lock/store.ts';
+import { type ClusterShape, checkClusterClient, checkClusterPrefix, isCluster, masterOf } from './cluster.ts';
 import { redisLeases } from './lease.ts';
 import type { ScriptClient } from './lua-script.ts';
 
 /** Options of {@link redisLockStore}. */
 export interface RedisLockStoreOptions {
   /** An ioredis `Redis` or `Cluster` (or anything with `evalsha` and `eval`). */
-  client: ScriptClient;
+  client: ScriptClient & ClusterShape;
   /**
    * Wrap the lock name in `{hash tags}` so the lock and its fencing counter share a Redis Cluster slot
    * (required on a cluster; harmless elsewhere).
@@ -28,9 +29,26 @@ export function redisLockStore(options: RedisLockStoreOptions): LockStore {
   }
   const hashTags = checks.boolean(options.hashTags, 'hashTags', true);
   const lockKey = (prefix: string, key: string) => (hashTags ? `${prefix}{${key}}` : prefix + key);
+  const cluster = isCluster(client);
+  if (cluster) {
+    checkClusterClient(client, 'redisLockStore');
+    if (!hashTags) {
+      throw invalidOption(
+        'hashTags',
+        'must be true on a Redis Cluster: a lock and its fencing counter are written by one script, so they must share a slot',
+      );
+    }
+  }
 
   const leases = redisLeases(client);
   return {
+    // On a cluster the locker keeps a breaker per master: locks on a dead one fail at once, others go on.
+    ...(cluster
+      ? {
+          nodeOf: (prefix: string, key: string) => masterOf(client, lockKey(prefix, key)) ?? '',
+          checkPrefix: (prefix: string) => checkClusterPrefix(prefix, 'prefix', 'a locker'),
+        }
+      : {}),
     acquire(prefix, key, token, ttlMs) {
       const lock = lockKey(prefix, key);
       return leases.acquire(lock, token, ttlMs, `${lock}:fence`);

@@ -6,6 +6,7 @@
 import { CacheError, invalidOption as invalid } from '../errors.ts';
 import type { CompiledRule } from '../rate-limit/rules.ts';
 import type { RateLimitStore, RateLimitStoreResult, RateLimitStoreRuleResult } from '../rate-limit/store.ts';
+import { type ClusterShape, checkClusterClient, checkClusterPrefix, isCluster, masterOf } from './cluster.ts';
 import { runBufferScript } from './lua-script.ts';
 import { blockScript, type EvaluateScripts, evaluateScriptsFor } from './rate-limit.lua.ts';
 import { type BatchClient, type BatchScript, checkRunner } from './script-batch.ts';
@@ -14,7 +15,7 @@ import { type BatchClient, type BatchScript, checkRunner } from './script-batch.
  * What the Redis rate-limit store needs of a client (an ioredis `Redis` or `Cluster`): scripts with binary
  * replies (`callBuffer('EVALSHA', …)`) and `DEL`.
  */
-export interface RateLimitRedisClient extends BatchClient {
+export interface RateLimitRedisClient extends BatchClient, ClusterShape {
   del(...keys: string[]): Promise<number>;
 }
 
@@ -68,6 +69,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const batch = options.batch ?? true;
   if (typeof batch !== 'boolean') throw invalid('batch', 'must be a boolean');
   const run = checkRunner(client, batch);
+  const cluster = isCluster(client);
+  if (cluster) checkClusterClient(client, 'redisRateLimitStore');
 
   // Per rule set (a limiter's rules array), built once: its scripts and key suffix, and per block length
   // (in practice one: a limiter's) what a batch of its checks sends.
@@ -100,6 +103,14 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const clientTime = time === 'client';
 
   return {
+    // On a cluster the limiter keeps a breaker per master: a dead one costs its own subjects, nobody else's.
+    ...(cluster
+      ? {
+          nodeOf: (prefix: string, key: string, rules: readonly CompiledRule[]) =>
+            masterOf(client, keyOf(prefix, key, ruleSet(rules))) ?? '',
+          checkPrefix: (prefix: string) => checkClusterPrefix(prefix, 'prefix', 'a rate limiter'),
+        }
+      : {}),
     evaluate(request) {
       const set = ruleSet(request.rules);
       const batch = batchOf(set, request.rules.length, request.blockMs);
