@@ -38,10 +38,8 @@ export type AuthErrorCode =
   /** A key could not be imported, or a stored private key could not be decrypted (unknown or wrong KEK). */
   | 'ERR_AUTH_KEY_INVALID'
   // sessions
-  /** The session token is malformed or unknown, or its secret does not match (status 401). */
+  /** The session token is malformed, unknown, ended or timed out, or its secret does not match (status 401). */
   | 'ERR_AUTH_SESSION_INVALID'
-  /** The session passed its idle or absolute timeout (status 401). */
-  | 'ERR_AUTH_SESSION_EXPIRED'
   // passwords
   /** A password is not a string, is shorter than `minLength` or longer than `maxLength` (status 400). */
   | 'ERR_AUTH_PASSWORD_INVALID'
@@ -126,10 +124,7 @@ export function tokenError(
 }
 
 /** A 401 for a session cookie (no bearer challenge: the client did not use one). */
-export function sessionError(
-  code: 'ERR_AUTH_SESSION_INVALID' | 'ERR_AUTH_SESSION_EXPIRED',
-  message: string,
-): AuthError {
+export function sessionError(code: 'ERR_AUTH_SESSION_INVALID', message: string): AuthError {
   return new AuthError(code, message, { status: 401 });
 }
 

@@ -18,6 +18,7 @@ import { type Audit, createAudit } from '../audit.ts';
 import { AuthError, check, closedError, invalidOption } from '../errors.ts';
 import { randomSecret } from '../secret.ts';
 import type { KeyStore, StoredKey } from '../store/contract.ts';
+import { guardStore } from '../store/guard.ts';
 import { createKek, type KekOptions } from './kek.ts';
 import {
   generateKey,
@@ -158,7 +159,8 @@ export function createKeyRing(options: KeyRingOptions = {}): KeyRing {
   const rotation = check.optionalDuration(options.rotation, 'rotation', { positive: true });
   const reloadEvery = check.duration(options.reload, 'reload', { default: 60_000, positive: true });
   const algorithm = check.oneOf(options.algorithm, 'algorithm', signingAlgorithms, 'EdDSA');
-  const { keys: inputs, store } = options;
+  const { keys: inputs, store: rawStore } = options;
+  const store = rawStore === undefined ? undefined : guardStore(rawStore);
   if ((inputs === undefined) === (store === undefined)) {
     throw invalidOption(
       'keys',
@@ -184,7 +186,7 @@ export function createKeyRing(options: KeyRingOptions = {}): KeyRing {
   const kek =
     store === undefined
       ? undefined
-      : createKek(options.kek ?? { current: 'memory', keys: { memory: memoryKek(store) } });
+      : createKek(options.kek ?? { current: 'memory', keys: { memory: memoryKek(rawStore as object) } });
 
   let loaded: LoadedKey[] = [];
   let version = 0;

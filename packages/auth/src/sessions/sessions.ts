@@ -15,6 +15,7 @@ import { check, closedError, invalidOption, sessionError } from '../errors.ts';
 import { memoryStore } from '../memory/store.ts';
 import { digest, digestsEqual, randomSecret } from '../secret.ts';
 import type { ClientMetadata, SessionRecord, SessionStore } from '../store/contract.ts';
+import { guardStore } from '../store/guard.ts';
 
 /** Options of {@link createSessions}. */
 export interface SessionsOptions {
@@ -88,7 +89,8 @@ export function createSessions(options: SessionsOptions = {}): Sessions {
   });
   if (idleTimeout > absoluteTimeout) throw invalidOption('idleTimeout', 'must not be longer than absoluteTimeout');
   const ownsStore = options.store === undefined;
-  const store = options.store ?? memoryStore();
+  const ownStore = options.store ?? memoryStore();
+  const store = guardStore(ownStore);
   const stats: SessionsStats = { started: 0, validated: 0, rejected: 0, rotated: 0, revoked: 0 };
   let closed = false;
 
@@ -118,7 +120,7 @@ export function createSessions(options: SessionsOptions = {}): Sessions {
 
   const close = closeOnce(async () => {
     closed = true;
-    if (ownsStore) await (store as ReturnType<typeof memoryStore>).close();
+    if (ownsStore) await (ownStore as ReturnType<typeof memoryStore>).close();
   });
 
   return {

@@ -15,6 +15,7 @@ import { check, closedError, invalidOption, tokenError } from '../errors.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
 import { memoryStore } from '../memory/store.ts';
 import type { ClientMetadata, FamilyRecord, RefreshStore, RevocationStore } from '../store/contract.ts';
+import { guardStore } from '../store/guard.ts';
 import { type AccessTokenClaims, accessTokenType, registeredClaims } from './claims.ts';
 import { createRefresh, type RefreshOptions } from './refresh.ts';
 import { verifyJwt } from './verify.ts';
@@ -134,7 +135,8 @@ export function createTokens<C extends object = Record<string, unknown>>(options
   const clientId = check.string(options.clientId, 'clientId', issuer);
   const checkRevocation = check.boolean(options.checkRevocation, 'checkRevocation', true);
   const ownsStore = options.store === undefined;
-  const store = options.store ?? memoryStore();
+  const ownStore = options.store ?? memoryStore();
+  const store = guardStore(ownStore);
   const stats: TokensStats = { issued: 0, verified: 0, rejected: 0, refreshed: 0, reuseDetected: 0 };
   let closed = false;
 
@@ -236,7 +238,7 @@ export function createTokens<C extends object = Record<string, unknown>>(options
 
   const close = closeOnce(async () => {
     closed = true;
-    if (ownsStore) await (store as ReturnType<typeof memoryStore>).close();
+    if (ownsStore) await (ownStore as ReturnType<typeof memoryStore>).close();
   });
 
   return {
