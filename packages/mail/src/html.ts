@@ -13,18 +13,37 @@ export interface SafeHtml {
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const special = /[&<>"']/;
+const specials = /[&<>"']/g;
+
 /** Escapes text for an HTML element or a quoted attribute. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] as string);
+  // Most values (names, numbers, ids) need nothing: test first, replace only when needed.
+  return special.test(text) ? text.replace(specials, (c) => escapes[c] as string) : text;
+}
+
+// A class, not an object literal per value: templates make one per interpolation, so they share one prototype.
+class Safe implements SafeHtml {
+  readonly [safe] = true as const;
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
+  }
 }
 
 function makeSafe(value: string): SafeHtml {
-  return { [safe]: true, value, toString: () => value };
+  return new Safe(value);
 }
 
 /** Whether `value` is {@link SafeHtml}. */
 export function isSafeHtml(value: unknown): value is SafeHtml {
-  return typeof value === 'object' && value !== null && (value as { [safe]?: unknown })[safe] === true;
+  return (
+    value instanceof Safe ||
+    (typeof value === 'object' && value !== null && (value as { [safe]?: unknown })[safe] === true)
+  );
 }
 
 /** Marks trusted HTML (your own markup, never user input) so it is inserted unescaped. */
@@ -33,6 +52,8 @@ export function rawHtml(value: string): SafeHtml {
 }
 
 function interpolate(value: unknown): string {
+  if (typeof value === 'string') return escapeHtml(value);
+  if (value instanceof Safe) return value.value;
   if (isSafeHtml(value)) return value.value;
   if (Array.isArray(value)) return value.map(interpolate).join('');
   if (value === null || value === undefined || value === false) return '';
