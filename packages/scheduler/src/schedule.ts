@@ -114,12 +114,20 @@ function cronSlots(expression: string, timezone: string): Slots {
     next,
     previous,
     between(after, atOrBefore, max) {
-      if (max <= 0) return [];
-      return cron
-        .previousRuns(max, new Date(atOrBefore + 1))
-        .map((date) => date.getTime())
-        .filter((slot) => slot > after)
-        .reverse();
+      // Walks back from `atOrBefore` in small batches and stops at `after`, so the cost follows the slots asked
+      // for, not `max` (croner computes every run it is asked for).
+      const slots: number[] = [];
+      let reference = atOrBefore + 1;
+      while (slots.length < max) {
+        const batch = cron.previousRuns(Math.min(16, max - slots.length), new Date(reference)).map((d) => d.getTime());
+        for (const slot of batch) {
+          if (slot <= after) return slots.reverse();
+          slots.push(slot);
+        }
+        if (batch.length === 0) break;
+        reference = batch.at(-1) as number;
+      }
+      return slots.reverse();
     },
   };
 }
