@@ -234,7 +234,11 @@ export function localDriver(options: LocalDriverOptions): StorageDriver {
         const objectStat = await statOf(key, real);
         if (objectStat === undefined) throw notFound(key);
         const served = resolveRange(key, info.size, range);
-        const body = handle.createReadStream(served === undefined ? {} : { start: served.start, end: served.end });
+        // 256 KiB reads: a quarter of the calls of the 64 KiB default, for the same memory per stream in flight.
+        const body = handle.createReadStream({
+          highWaterMark: readChunkBytes,
+          ...(served === undefined ? {} : { start: served.start, end: served.end }),
+        });
         return { stat: objectStat, body, range: served };
       } catch (error) {
         await handle.close();
@@ -357,6 +361,9 @@ export function localDriver(options: LocalDriverOptions): StorageDriver {
   };
   return driver;
 }
+
+/** Bytes per read of a stored file. */
+const readChunkBytes = 256 * 1024;
 
 /** Bytes gathered before one `writev`: fewer system calls than a write per (often 64 KiB) chunk. */
 const batchBytes = 1024 * 1024;
