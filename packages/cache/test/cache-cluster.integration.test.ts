@@ -2,8 +2,9 @@
  * The cache on a real 3-master Redis Cluster (an ioredis `Cluster` client): the same conformance suite as
  * on one node, entries spread over every master, and one round trip per slot group on reads.
  */
-import { redisStore } from '@infra/cache/redis';
+import { redisBus, redisStore } from '@infra/cache/redis';
 import { redisCluster } from '@infra/testkit';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../src/index.ts';
 import { keySlot } from '../src/redis/cluster.ts';
@@ -58,5 +59,19 @@ describe('redisStore on a 3-master cluster', () => {
     expect(sent.every(([command]) => command === 'MGET')).toBe(true);
     expect(sent).toHaveLength(slots.size + 1);
     await cache.close();
+  });
+
+  it('rejects a bus whose subscriber is a plain connection to one node of a Cluster publisher', async () => {
+    const oneNode = new Redis(c.urls[0] as string, { lazyConnect: true });
+    expect(() => redisBus({ publisher: c.client, subscriber: oneNode })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CACHE_INVALID_OPTION',
+        message: expect.stringMatching(
+          /"subscriber": must be a Cluster when the publisher is one \(cluster\.duplicate\(\)\)/,
+        ),
+      }),
+    );
+    const subscriber = await c.connect();
+    expect(redisBus({ publisher: c.client, subscriber }).kind).toBe('redis');
   });
 });

@@ -5,8 +5,13 @@ import { assertReady, type RedisCommandClient, type RedisSubscriberClient } from
 /** Options of {@link redisBus}. */
 export interface RedisBusOptions {
   /** Publishes invalidations; may be the same client as the store's. */
-  publisher: Pick<RedisCommandClient, 'call' | 'status'>;
-  /** A connection of its own for SUBSCRIBE (a subscribed connection cannot run other commands). */
+  publisher: Pick<RedisCommandClient, 'call' | 'status' | 'isCluster'>;
+  /**
+   * A connection of its own for SUBSCRIBE (a subscribed connection cannot run other commands): on one node
+   * `client.duplicate()`; on a Redis Cluster a `Cluster` too, `cluster.duplicate()`, whose subscription
+   * moves to another node when its node dies. (`Cluster.duplicate` takes startup nodes first: options go
+   * second, `cluster.duplicate([], { ... })`; a Cluster subscriber needs none.)
+   */
   subscriber: RedisSubscriberClient;
   /**
    * Pub/sub channel; caches that should invalidate each other share it, unrelated caches should not.
@@ -39,6 +44,13 @@ export function redisBus(options: RedisBusOptions): CacheBus {
   }
   if (subscriber === (publisher as unknown))
     throw invalid('subscriber', 'must be a separate connection from publisher');
+  // A plain connection to one master of a cluster hears nothing while that master is down, and nothing says so.
+  if (publisher.isCluster === true && subscriber.isCluster !== true) {
+    throw invalid(
+      'subscriber',
+      'must be a Cluster when the publisher is one (cluster.duplicate()): a connection to one node would miss every invalidation while that node is down',
+    );
+  }
   if (typeof channel !== 'string' || channel.length === 0) throw invalid('channel', 'must be a non-empty string');
 
   return {

@@ -41,6 +41,8 @@ export interface RedisSubscriberClient {
   off(event: 'message', listener: (channel: string, message: string) => void): unknown;
   off(event: 'ready' | 'close', listener: () => void): unknown;
   readonly status?: string;
+  /** ioredis: `true` for a `Cluster`, whose subscription moves to another node when its node dies. */
+  readonly isCluster?: boolean;
 }
 
 /** Throws at once when the client is not connected, instead of letting ioredis queue the command. */
