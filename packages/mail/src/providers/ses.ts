@@ -1,8 +1,8 @@
 // @infra/mail/ses: Amazon SES API v2 SendEmail (POST /v2/email/outbound-emails), signed with SigV4 by the AWS
 // SDK's own signer (@smithy/signature-v4, an optional peer). The message goes as Raw MIME written by this package,
 // so headers, inline images and attachments need no mapping; the envelope recipients go in Destination.
-import { SignatureV4 } from '@smithy/signature-v4';
-import { check, invalidOption } from '../errors.ts';
+import type { SignatureV4 as SignatureV4Type } from '@smithy/signature-v4';
+import { check, invalidOption, MailError } from '../errors.ts';
 import type { OutgoingMessage } from '../message.ts';
 import { mimeText } from '../mime.ts';
 import type { SendContext, Transport, TransportResult } from '../transport.ts';
@@ -39,17 +39,33 @@ export function sesTransport(options: SesTransportOptions): Transport {
   }
   const name = check.string(options.name, 'name', 'ses');
   const url = new URL(base(options.baseUrl, `https://email.${region}.amazonaws.com`));
-  const signer = new SignatureV4({
-    service: 'ses',
-    region,
-    credentials: typeof credentials === 'function' ? credentials : async () => credentials,
-    sha256: Sha256,
-  });
+  // @smithy/signature-v4 is an optional peer, loaded on first use: importing this module never needs it.
+  let signer: Promise<SignatureV4Type> | undefined;
+  const load = () => {
+    signer ??= import('@smithy/signature-v4').then(
+      ({ SignatureV4 }) =>
+        new SignatureV4({
+          service: 'ses',
+          region,
+          credentials: typeof credentials === 'function' ? credentials : async () => credentials,
+          sha256: Sha256,
+        }),
+      (error: unknown) => {
+        signer = undefined;
+        throw new MailError(
+          'ERR_MAIL_INVALID_OPTION',
+          'sesTransport needs the optional peer dependency "@smithy/signature-v4" (pnpm add @smithy/signature-v4)',
+          { cause: error },
+        );
+      },
+    );
+    return signer;
+  };
 
   const signed = async (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) => {
     const headers: Record<string, string> = { host: url.host };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const request_ = await signer.sign({
+    const request_ = await (await load()).sign({
       method,
       protocol: url.protocol,
       hostname: url.hostname,

@@ -3,8 +3,8 @@
 // parser never decides where a message goes, and the transport knows whether the whole body was handed over: a
 // connection lost after that is an unknown outcome, before it a transient failure.
 import { PassThrough, Readable } from 'node:stream';
-import { createTransport } from 'nodemailer';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import type { Transporter } from 'nodemailer';
+import type SMTPConnectionType from 'nodemailer/lib/smtp-connection/index.js';
 import type { Duration } from '../../../../internal/src/index.ts';
 import { networkCode } from '../classify.ts';
 import { check, type FailureKind, invalidOption, MailError } from '../errors.ts';
@@ -156,11 +156,30 @@ export function smtpTransport(options: SmtpTransportOptions = {}): SmtpTransport
   const timeoutMs = check.duration(options.timeout, 'timeout', { default: 30_000, positive: true });
   const name = check.string(options.transportName, 'transportName', 'smtp');
   const settings = nodemailerOptions(options, timeoutMs);
-  const transporter = createTransport(settings as Parameters<typeof createTransport>[0]);
   let extensions: Promise<string[]> | undefined;
+  // nodemailer is an optional peer, loaded on first use: importing this module never needs it.
+  let loaded: Promise<{ transporter: Transporter; SMTPConnection: typeof SMTPConnectionType }> | undefined;
+  const load = () => {
+    loaded ??= Promise.all([import('nodemailer'), import('nodemailer/lib/smtp-connection/index.js')]).then(
+      ([nodemailer, connection]) => ({
+        transporter: nodemailer.createTransport(settings as Parameters<typeof nodemailer.createTransport>[0]),
+        SMTPConnection: connection.default,
+      }),
+      (error: unknown) => {
+        loaded = undefined;
+        throw new MailError(
+          'ERR_MAIL_INVALID_OPTION',
+          'smtpTransport needs the optional peer dependency "nodemailer" (pnpm add nodemailer)',
+          { cause: error },
+        );
+      },
+    );
+    return loaded;
+  };
 
-  const probe = (): Promise<string[]> =>
-    new Promise<string[]>((resolve, reject) => {
+  const probe = async (): Promise<string[]> => {
+    const { SMTPConnection } = await load();
+    return new Promise<string[]>((resolve, reject) => {
       const connection = new SMTPConnection(settings as ConstructorParameters<typeof SMTPConnection>[0]);
       const fail = (error: NodemailerError) => {
         connection.close();
@@ -174,6 +193,7 @@ export function smtpTransport(options: SmtpTransportOptions = {}): SmtpTransport
         resolve(found);
       });
     });
+  };
 
   return {
     name,
@@ -201,6 +221,7 @@ export function smtpTransport(options: SmtpTransportOptions = {}): SmtpTransport
       const source = Readable.from(composeMime(message));
       source.on('error', (error) => raw.destroy(error));
       source.pipe(raw);
+      const { transporter } = await load();
       try {
         const info = await transporter.sendMail({
           envelope: { from: message.envelope.from, to: [...message.envelope.to] },
@@ -219,6 +240,7 @@ export function smtpTransport(options: SmtpTransportOptions = {}): SmtpTransport
       }
     },
     async verify() {
+      const { transporter } = await load();
       try {
         await transporter.verify();
       } catch (error) {
@@ -226,7 +248,8 @@ export function smtpTransport(options: SmtpTransportOptions = {}): SmtpTransport
       }
     },
     async close() {
-      transporter.close();
+      const current = loaded;
+      if (current !== undefined) (await current.catch(() => undefined))?.transporter.close();
     },
   };
 }
