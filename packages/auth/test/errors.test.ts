@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInfraError } from '../../../internal/src/index.ts';
-import { AuthError } from '../src/index.ts';
 import { check } from '../src/errors.ts';
+import { AuthError } from '../src/index.ts';
 
 describe('AuthError', () => {
   it('carries a stable code and the cause, and the @infra mark', () => {

@@ -1,7 +1,5 @@
 // @infra/auth/postgres: the PostgreSQL store (`pg` Pool) and its migration.
-export { migrate } from './migrate.ts';
-export type { AuthPgClient, AuthPgPool, PgResult, PostgresStoreOptions } from './pool.ts';
-export { postgresStore } from './store.ts';
+
 // The second-factor store (TOTP replay steps, recovery codes) and its migration.
 export {
   migrateTwoFactor,
@@ -10,3 +8,6 @@ export {
   type TwoFactorPgClient,
   type TwoFactorPgPool,
 } from '../totp/postgres-store.ts';
+export { migrate } from './migrate.ts';
+export type { AuthPgClient, AuthPgPool, PgResult, PostgresStoreOptions } from './pool.ts';
+export { postgresStore } from './store.ts';
