@@ -41,6 +41,11 @@ export const configSchema = {
   CACHE_TTL: duration().default(60_000).describe('How long a product stays fresh in the cache'),
   SHUTDOWN_DRAIN_TIMEOUT: duration().default(10_000).describe('How long in-flight requests get on SIGTERM'),
   READINESS_DELAY: duration().default(0).describe('Time between failing readiness and closing the server'),
+  SMTP_URL: url({ protocols: ['smtp', 'smtps'] })
+    .optional()
+    .describe('SMTP server for outgoing mail (smtp://user:pass@host:587); a dev transport when unset'),
+  MAIL_FROM: z.string().default('Example API <no-reply@example.com>').describe('Sender of every mail'),
+  MAIL_DIR: z.string().optional().describe('Without SMTP_URL: write mail as .eml files here (else kept in memory)'),
 };
 
 export type Config = Env<typeof configSchema>;
