@@ -62,11 +62,31 @@ export function redisStore(options: RedisStoreOptions): L2Store {
   const counterKey = (name: string): string => counterPrefix + name;
   const mget = (keys: readonly string[]) => client.call('MGET', ...keys) as Promise<(string | null)[]>;
 
+  /**
+   * On a cluster, the counter versions this store read lately, with when the read was sent. A write may
+   * record them instead of reading them again: a version read earlier is never later than the current one,
+   * so the entry can only come back invalidated sooner (a miss), never current after an invalidation. The
+   * age bound keeps such misses to the first second after another instance's invalidation.
+   */
+  const recent = new Map<string, { version: string; at: number }>();
+  const remember = (name: string, version: string, at: number): void => {
+    const known = recent.get(name);
+    if (known !== undefined && Number(version) < Number(known.version)) return;
+    // One entry per counter read (a tag's included): bounded, since forgetting one only costs a read.
+    if (known === undefined && recent.size >= 10_000) recent.clear();
+    recent.set(name, { version, at });
+  };
+
   /** Current versions of counters (one MGET: on a cluster they share a slot). */
   const readCounters = async (names: readonly string[], into: Map<string, string>): Promise<void> => {
     if (names.length === 0) return;
+    const at = performance.now();
     const current = await mget(names.map(counterKey));
-    for (let i = 0; i < names.length; i++) into.set(names[i] as string, current[i] ?? '0');
+    for (let i = 0; i < names.length; i++) {
+      const version = current[i] ?? '0';
+      into.set(names[i] as string, version);
+      if (cluster) remember(names[i] as string, version, at);
+    }
   };
 
   /** Raw entries and the counters' versions: one MGET on one node; on a cluster, one per slot plus one for the counters. */
@@ -143,16 +163,21 @@ export function redisStore(options: RedisStoreOptions): L2Store {
   /** One SET per entry; sent at once when every version is known (a factory's value), else after one MGET. */
   const setManyCluster = (writes: readonly L2Write[]): Promise<void> => {
     const missing = new Set<string>();
+    const since = performance.now() - recentFor;
+    const known = (name: string, versions: L2Versions | undefined): boolean =>
+      versions?.has(name) === true || (recent.get(name)?.at ?? Number.NEGATIVE_INFINITY) >= since;
     for (const { deps, versions } of writes) {
-      for (const name of deps.remove) if (versions?.has(name) !== true) missing.add(name);
-      for (const name of deps.expire) if (versions?.has(name) !== true) missing.add(name);
+      for (const name of deps.remove) if (!known(name, versions)) missing.add(name);
+      for (const name of deps.expire) if (!known(name, versions)) missing.add(name);
     }
+    const version = (name: string, versions: L2Versions | undefined, now: L2Versions | undefined): string =>
+      versions?.get(name) ?? now?.get(name) ?? recent.get(name)?.version ?? '0';
     const send = (now: L2Versions | undefined) =>
       Promise.all(
         writes.map(({ key, record, deps, ttlMs, versions }) => {
           const parts: string[] = [];
-          for (const name of deps.remove) parts.push(versions?.get(name) ?? now?.get(name) ?? '0');
-          for (const name of deps.expire) parts.push(versions?.get(name) ?? now?.get(name) ?? '0');
+          for (const name of deps.remove) parts.push(version(name, versions, now));
+          for (const name of deps.expire) parts.push(version(name, versions, now));
           const value = `${parts.join(',')}\n${headerOf(record, deps)}\n${record.payload}`;
           return client.call('SET', dataKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
         }),
@@ -244,7 +269,10 @@ export function redisStore(options: RedisStoreOptions): L2Store {
 
     async bump(counters) {
       if (counters.length === 0) return;
+      for (const name of counters) recent.delete(name);
       await runScript(client, bumpScript, counters.map(counterKey), []);
+      // A read sent before the bump may have remembered the old version meanwhile.
+      for (const name of counters) recent.delete(name);
     },
 
     async acquireLease(key, token, ttlMs) {
@@ -321,6 +349,9 @@ function json(list: readonly string[]): string {
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** How long (ms) a cluster write may record counter versions read earlier instead of reading them again. */
+const recentFor = 1000;
 
 interface Parsed {
   record: L2Read;
