@@ -111,7 +111,8 @@ export class CacheCore {
   readonly #reads = new Map<string, { found: Promise<Found | undefined>; versions: Map<string, string> }>();
   /** Counts invalidations of counters reaching this instance (local, bus, resync); see {@link Ticket}. */
   #epoch = 0;
-  readonly #tickets = new Map<string, Set<Ticket>>();
+  /** Copies in flight per key: one ticket (the common case, no set to allocate) or several. */
+  readonly #tickets = new Map<string, Ticket | Set<Ticket>>();
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #listeners: { [E in keyof CacheEvents]: Set<Listener<E>> } = {
     degraded: new Set(),
@@ -189,18 +190,17 @@ export class CacheCore {
   /** Starts a copy into L1 for `key`; end it with {@link release}. */
   ticket(key: string): Ticket {
     const ticket: Ticket = { key, epoch: this.#epoch, voided: false };
-    let set = this.#tickets.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.#tickets.set(key, set);
-    }
-    set.add(ticket);
+    const held = this.#tickets.get(key);
+    if (held === undefined) this.#tickets.set(key, ticket);
+    else if (held instanceof Set) held.add(ticket);
+    else this.#tickets.set(key, new Set([held, ticket]));
     return ticket;
   }
 
   release(ticket: Ticket): void {
-    const set = this.#tickets.get(ticket.key);
-    if (set?.delete(ticket) === true && set.size === 0) this.#tickets.delete(ticket.key);
+    const held = this.#tickets.get(ticket.key);
+    if (held === ticket) this.#tickets.delete(ticket.key);
+    else if (held instanceof Set && held.delete(ticket) && held.size === 0) this.#tickets.delete(ticket.key);
   }
 
   /** Whether nothing invalidated what `ticket` copies since it was taken. */
@@ -213,8 +213,12 @@ export class CacheCore {
    * unless the write is that flight's own (`keepFlight`).
    */
   #void(key: string, own?: Ticket, keepFlight = false): void {
-    const set = this.#tickets.get(key);
-    if (set !== undefined) for (const ticket of set) if (ticket !== own) ticket.voided = true;
+    const held = this.#tickets.get(key);
+    if (held instanceof Set) {
+      for (const ticket of held) if (ticket !== own) ticket.voided = true;
+    } else if (held !== undefined && held !== own) {
+      held.voided = true;
+    }
     if (!keepFlight) this.flights.delete(key);
   }
 
