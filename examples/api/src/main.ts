@@ -8,12 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { EnvError } from '@infra/env';
 import { createShutdown } from '@infra/health';
-import { createApp } from './app.ts';
 import { createCatalog } from './catalog.ts';
+import { composeService } from './compose.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { listen, listenProblem, type RunningServer } from './server.ts';
-import { createServices } from './services.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -29,13 +28,13 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger();
+const logger = createLogger({ level: config.LOG_LEVEL });
 const info = { name: pkg.name, version: pkg.version };
-const services = await createServices(config, info, { logger });
+const { services, handler } = await composeService(config, info, { catalog: createCatalog(), logger });
 const where = { port: config.PORT, host: config.HOST };
 let running: RunningServer;
 try {
-  running = await listen(createApp({ info, services, catalog: createCatalog(), logger }), { ...where, logger });
+  running = await listen(handler, { ...where, logger });
 } catch (error) {
   const problem = listenProblem(error, where);
   if (problem === undefined) throw error;

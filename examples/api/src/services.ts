@@ -25,6 +25,12 @@ export interface Services {
   cache: Cache;
   limiter: RateLimiter;
   health: Health;
+  /** The Redis connection when REDIS_URL is set (commands; the bus has its own subscriber). */
+  redis: Redis | undefined;
+  /** The PostgreSQL pool when DATABASE_URL is set. */
+  pool: pg.Pool | undefined;
+  /** Prefix of every Redis key and channel. */
+  redisPrefix: string;
   /** Which backends are in use, for `GET /`. */
   backends: { cache: 'memory' | 'memory+redis'; rateLimit: 'memory' | 'redis'; database: 'none' | 'postgres' };
   /** Named closers, run by the shutdown in reverse order of creation. */
@@ -81,7 +87,9 @@ export async function createServices(
   info: ServiceInfo,
   options: ServicesOptions = {},
 ): Promise<Services> {
-  const redisPrefix = options.redisPrefix ?? 'example-api:';
+  const redisPrefix = options.redisPrefix ?? config.REDIS_PREFIX;
+  let redis: Redis | undefined;
+  let pool: pg.Pool | undefined;
   const logger = options.logger;
   const closers: Services['closers'] = [];
   const health = createHealth({
@@ -105,12 +113,13 @@ export async function createServices(
     name: 'api',
   } as const;
   if (config.REDIS_URL) {
-    const [redis, subscriber] = await Promise.all([connectRedis(config.REDIS_URL), connectRedis(config.REDIS_URL)]);
-    closers.push({ name: 'redis', close: () => Promise.all([closeRedis(redis), closeRedis(subscriber)]) });
+    const [client, subscriber] = await Promise.all([connectRedis(config.REDIS_URL), connectRedis(config.REDIS_URL)]);
+    redis = client;
+    closers.push({ name: 'redis', close: () => Promise.all([closeRedis(client), closeRedis(subscriber)]) });
     cache = createCache({
       l1: memoryStore({ maxItems: 10_000 }),
-      l2: redisStore({ client: redis, prefix: `${redisPrefix}cache:` }),
-      bus: redisBus({ publisher: redis, subscriber, channel: `${redisPrefix}cache-bus` }),
+      l2: redisStore({ client, prefix: `${redisPrefix}cache:` }),
+      bus: redisBus({ publisher: client, subscriber, channel: `${redisPrefix}cache-bus` }),
       ttl: config.CACHE_TTL,
       grace: '10m',
       // A slow Redis costs a request at most `l2`, then memory and the catalog answer; `ready` bounds start-up.
@@ -118,38 +127,42 @@ export async function createServices(
     });
     cache.on('degraded', ({ error }) => logger?.warn({ err: error }, 'cache: Redis unavailable, serving from memory'));
     cache.on('recovered', () => logger?.info({}, 'cache: Redis is back'));
-    if (redis.status === 'ready' && subscriber.status === 'ready') {
+    if (client.status === 'ready' && subscriber.status === 'ready') {
       await cache.ready(); // the bus subscribed before the first request; never rejects, at most `timeouts.ready`
     } else {
       logger?.warn({ redis: URL.parse(config.REDIS_URL)?.host }, 'redis: unreachable at start-up, serving from memory');
     }
     limiter = createRateLimiter({
-      store: redisRateLimitStore({ client: redis }),
+      store: redisRateLimitStore({ client }),
       limits,
       prefix: `${redisPrefix}rl:`,
       onStoreError: 'insurance', // Redis down: an in-memory limiter per instance takes over
       storeTimeout: 250,
       ...(logger ? { logger } : {}),
     });
-    health.register('redis', redisCheck({ client: redis }), { componentType: 'datastore' });
+    health.register('redis', redisCheck({ client }), { componentType: 'datastore' });
   } else {
     cache = createCache({ l1: memoryStore({ maxItems: 10_000 }), ttl: config.CACHE_TTL, grace: '10m' });
-    limiter = createRateLimiter({ limits, prefix: 'example-api:rl:' });
+    limiter = createRateLimiter({ limits, prefix: `${redisPrefix}rl:` });
   }
   closers.push({ name: 'cache', close: () => cache.close() });
   closers.push({ name: 'rate-limiter', close: () => limiter.close() });
 
   if (config.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5, connectionTimeoutMillis: 2000 });
-    pool.on('error', () => {}); // idle-client errors; the readiness check reports the database state
-    closers.push({ name: 'postgres', close: () => pool.end() });
-    health.register('postgres', postgresCheck({ pool }), { componentType: 'datastore' });
+    const created = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10, connectionTimeoutMillis: 2000 });
+    pool = created;
+    created.on('error', () => {}); // idle-client errors; the readiness check reports the database state
+    closers.push({ name: 'postgres', close: () => created.end() });
+    health.register('postgres', postgresCheck({ pool: created }), { componentType: 'datastore' });
   }
 
   return {
     cache,
     limiter,
     health,
+    redis,
+    pool,
+    redisPrefix,
     backends: {
       cache: config.REDIS_URL ? 'memory+redis' : 'memory',
       rateLimit: config.REDIS_URL ? 'redis' : 'memory',

@@ -2,16 +2,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.ts';
+import { freePort } from '@infra/testkit';
+import type { Auth } from '../src/auth.ts';
 import { type Catalog, createCatalog } from '../src/catalog.ts';
+import { type Composed, composeService } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/logger.ts';
 import { listen } from '../src/server.ts';
-import { createServices, type Services } from '../src/services.ts';
+import type { Services } from '../src/services.ts';
 
 export interface TestApp {
   url: string;
   services: Services;
+  auth: Auth;
+  mail: Composed['mail'];
   catalog: Catalog;
   close(): Promise<void>;
 }
@@ -22,17 +26,26 @@ export async function startApp(
   env: Record<string, string> = {},
   options: { catalog?: Catalog; redisPrefix?: string; logger?: Logger } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', ...env }, emptyDir);
+  // A known port before listening: signed download URLs name it.
+  const port = await freePort();
+  const config = loadConfig(
+    { NODE_ENV: 'test', HOST: '127.0.0.1', DATA_DIR: join(emptyDir, 'data'), ...env, PORT: String(port) },
+    emptyDir,
+  );
   const info = { name: '@infra/example-api', version: '0.0.0' };
-  const services = await createServices(config, info, {
+  const catalog = options.catalog ?? createCatalog({ latencyMs: 5 });
+  const composed = await composeService(config, info, {
+    catalog,
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const catalog = options.catalog ?? createCatalog({ latencyMs: 5 });
-  const running = await listen(createApp({ info, services, catalog }), { port: 0, host: '127.0.0.1' });
+  const { services } = composed;
+  const running = await listen(composed.handler, { port, host: '127.0.0.1' });
   return {
     url: running.url,
     services,
+    auth: composed.auth,
+    mail: composed.mail,
     catalog,
     async close() {
       running.server.closeAllConnections();
