@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import { type AppMailer, createAppMailer } from './mail/index.ts';
 import { createNotifier } from './notify.ts';
 import { createServices, type ServiceInfo, type Services } from './services.ts';
+import { createUploads, type Uploads } from './uploads.ts';
 
 export interface ComposeOptions {
   catalog: Catalog;
@@ -25,6 +26,7 @@ export interface Composed {
   services: Services;
   auth: Auth;
   mail: AppMailer;
+  uploads: Uploads;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -51,16 +53,20 @@ export async function composeService(config: Config, info: ServiceInfo, options:
   services.closers.push({ name: 'mail', close: () => mail.mailer.close() });
   const publicUrl = publicUrlOf(config);
   const cookie = { secure: config.COOKIE_SECURE, name: config.COOKIE_SECURE ? '__Host-session' : 'session' };
+  const guard = createGuard(auth, { cookieName: cookie.name });
+  const uploads = await createUploads(config, services, { guard, publicUrl, ...log });
   const handler = createApp({
     info,
     services,
     catalog: options.catalog,
     auth,
-    guard: createGuard(auth, { cookieName: cookie.name }),
+    guard,
+    routes: [uploads.routes],
+    mounts: [uploads.mount],
     notify: createNotifier(mail, publicUrl),
     adminEmails: config.ADMIN_EMAILS.map((e) => e.toLowerCase()),
     cookie,
     ...log,
   });
-  return { services, auth, mail, handler };
+  return { services, auth, mail, uploads, handler };
 }

@@ -16,6 +16,7 @@ export interface TestApp {
   services: Services;
   auth: Auth;
   mail: Composed['mail'];
+  uploads: Composed['uploads'];
   catalog: Catalog;
   close(): Promise<void>;
 }
@@ -46,6 +47,7 @@ export async function startApp(
     services,
     auth: composed.auth,
     mail: composed.mail,
+    uploads: composed.uploads,
     catalog,
     async close() {
       running.server.closeAllConnections();
