@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsumer, pack, unpack } from './consumer.ts';
+import { createConsumer, install, missingOptionalPeer, optionalPeerSpecs, pack, unpack } from './consumer.ts';
 import { checkEnvCli } from './env-cli-cases.ts';
 import { checkImports } from './import-checks.ts';
 import { ensureNode, type NodeBinary } from './node-toolchain.ts';
@@ -79,18 +79,44 @@ try {
     spec === 'current' ? { version: process.versions.node, path: process.execPath } : ensureNode(spec),
   );
   const specifiers = built.flatMap(({ manifest }) => subpathSpecifiers(manifest).map((s) => ({ s, manifest })));
+  // A driver subpath may need its own optional peer (`@infra/storage/s3` imports `@aws-sdk/client-s3`), as its
+  // user has it; the root export and every other subpath must import without. Such a subpath is checked again
+  // below, once the optional peers are installed.
+  const needsItsPeer = new Set<string>();
   for (const node of nodes) {
     const importFailures = checkImports(
       node,
       consumer,
       specifiers.map(({ s }) => s),
     );
-    for (const { s, manifest } of specifiers) fail(manifest.name, importFailures.get(s) ?? []);
+    for (const { s, manifest } of specifiers) {
+      const problems = importFailures.get(s) ?? [];
+      if (s !== manifest.name && problems.length > 0 && problems.every((p) => missingOptionalPeer(p, manifest))) {
+        needsItsPeer.add(s);
+      } else {
+        fail(manifest.name, problems);
+      }
+    }
     const env = built.find(({ manifest }) => manifest.bin !== undefined && manifest.name === '@infra/env');
     if (env) fail(env.manifest.name, checkEnvCli(node, consumer));
     log(`Node ${node.version}: imports, require()${env ? ', infra-env cases' : ''} done`);
   }
 
+  // The imports above ran without optional peers, as a user of another subpath has them. A user of the subpath
+  // that needs one (`@infra/storage/s3` and `@aws-sdk/client-s3`) has it installed, and its types with it.
+  const optionalPeers = optionalPeerSpecs(built.map(({ manifest }) => manifest));
+  if (optionalPeers.length > 0) {
+    install(consumer, optionalPeers);
+    log(`installed the optional peers: ${optionalPeers.join(', ')}`);
+  }
+  if (needsItsPeer.size > 0) {
+    for (const node of nodes) {
+      const importFailures = checkImports(node, consumer, [...needsItsPeer]);
+      for (const { s, manifest } of specifiers)
+        if (needsItsPeer.has(s)) fail(manifest.name, importFailures.get(s) ?? []);
+    }
+    log(`with their optional peers: ${[...needsItsPeer].join(', ')} import and require()`);
+  }
   const typeFailures = checkTypes({
     consumer,
     packages: built,

@@ -50,3 +50,33 @@ export function install(dir: string, specs: readonly string[]): RunResult {
   if (result.status !== 0) throw new Error(`pnpm add ${specs.join(' ')} failed:\n${tail(result)}`);
   return result;
 }
+
+/**
+ * `name@range` of every optional peer the packages declare, but `@types/node` (whose absence the types check is
+ * about) and `@infra/*` (installed from their tarballs). One range per name: the first package's.
+ */
+export function optionalPeerSpecs(
+  manifests: readonly {
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  }[],
+): string[] {
+  const specs = new Map<string, string>();
+  for (const manifest of manifests) {
+    for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (name === '@types/node' || name.startsWith('@infra/') || specs.has(name)) continue;
+      if (manifest.peerDependenciesMeta?.[name]?.optional !== true) continue;
+      specs.set(name, `${name}@${range}`);
+    }
+  }
+  return [...specs.values()];
+}
+
+/** Whether an import failure only says that one of the package's own optional peers is not installed. */
+export function missingOptionalPeer(
+  problem: string,
+  manifest: { peerDependenciesMeta?: Record<string, { optional?: boolean }> },
+): boolean {
+  const match = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/']+)/.exec(problem);
+  return match?.[1] !== undefined && manifest.peerDependenciesMeta?.[match[1]]?.optional === true;
+}
