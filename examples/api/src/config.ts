@@ -3,7 +3,7 @@
  * EnvError listing every problem when something is wrong. `.env` and `.env.local` are read when
  * present; the real environment wins over both.
  */
-import { bool, bytes, defineEnv, duration, type Env, int, list, port, requiredIn, secret, url } from '@infra/env';
+import { bool, bytes, defineEnv, duration, type Env, int, json, list, port, requiredIn, secret, url } from '@infra/env';
 import * as z from 'zod';
 
 /**
@@ -87,6 +87,10 @@ export const configSchema = {
     .describe('SMTP server for outgoing mail (smtp://user:pass@host:587); a dev transport when unset'),
   MAIL_FROM: z.string().default('Example API <no-reply@example.com>').describe('Sender of every mail'),
   MAIL_DIR: z.string().optional().describe('Without SMTP_URL: write mail as .eml files here (else kept in memory)'),
+  WORKER_PORT: port().default(3001).describe("The worker's health endpoint (examples/worker)"),
+  TASK_SCHEDULES: json(z.record(z.string(), z.string().min(1)))
+    .optional()
+    .describe('Schedules replacing the tasks\' defaults, as JSON: {"health-snapshot":"*/10 * * * * *"}'),
 };
 
 export type Config = Env<typeof configSchema>;

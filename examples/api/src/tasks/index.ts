@@ -28,6 +28,7 @@ export {
   type TaskSchedulerDeps,
 } from './scheduler.ts';
 export { retryDelay, type SendQueuedResult, sendQueuedMail } from './send-queued-mail.ts';
+export { type RunningTasks, type StartTasksDeps, startTasks } from './start.ts';
 export {
   type HealthSnapshot,
   type JobMetrics,

@@ -81,6 +81,10 @@ export async function registerTasks(
   options: RegisterTasksOptions = {},
 ): Promise<TaskName[]> {
   const now = deps.now ?? Date.now;
+  const unknown = Object.keys(options.schedules ?? {}).filter((name) => !taskNames.includes(name as TaskName));
+  if (unknown.length > 0) {
+    throw new Error(`registerTasks: no task is named ${unknown.join(', ')} (the tasks: ${taskNames.join(', ')})`);
+  }
   const handlers: Record<TaskName, ((ctx: RunContext) => Promise<void>) | undefined> = {
     'auth-token-cleanup': async ({ logger }) => {
       const result = await cleanupExpiredTokens(deps.db);
