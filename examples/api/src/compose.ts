@@ -11,8 +11,12 @@ import type { Config } from './config.ts';
 import { createGuard } from './guard.ts';
 import type { Logger } from './logger.ts';
 import { type AppMailer, createAppMailer } from './mail/index.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createNotifier } from './notify.ts';
+import { withRequestLog } from './request-log.ts';
+import { createSchedulerView, type SchedulerView } from './scheduler-view.ts';
 import { createServices, type ServiceInfo, type Services } from './services.ts';
+import { addSystemRoutes } from './system.ts';
 import { createUploads, type Uploads } from './uploads.ts';
 
 export interface ComposeOptions {
@@ -27,6 +31,8 @@ export interface Composed {
   auth: Auth;
   mail: AppMailer;
   uploads: Uploads;
+  scheduler: SchedulerView;
+  metrics: Metrics;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -55,18 +61,23 @@ export async function composeService(config: Config, info: ServiceInfo, options:
   const cookie = { secure: config.COOKIE_SECURE, name: config.COOKIE_SECURE ? '__Host-session' : 'session' };
   const guard = createGuard(auth, { cookieName: cookie.name });
   const uploads = await createUploads(config, services, { guard, publicUrl, ...log });
-  const handler = createApp({
+  const scheduler = await createSchedulerView(config, services, { mail, logger });
+  const metrics = createMetrics({ services, auth, uploads });
+  services.closers.push({ name: 'metrics', close: async () => metrics.close() });
+  const system = { config, services, auth, mail, uploads, scheduler, metrics, guard };
+  const app = createApp({
     info,
     services,
     catalog: options.catalog,
     auth,
     guard,
-    routes: [uploads.routes],
+    routes: [uploads.routes, (router) => addSystemRoutes(router, system)],
     mounts: [uploads.mount],
     notify: createNotifier(mail, publicUrl),
     adminEmails: config.ADMIN_EMAILS.map((e) => e.toLowerCase()),
     cookie,
     ...log,
   });
-  return { services, auth, mail, uploads, handler };
+  const handler = withRequestLog(app, { logger, metrics });
+  return { services, auth, mail, uploads, scheduler, metrics, handler };
 }

@@ -30,7 +30,7 @@ function send(
   });
 }
 
-const volatile = ['date', 'ratelimit', 'connection', 'keep-alive'];
+const volatile = ['date', 'ratelimit', 'connection', 'keep-alive', 'x-request-id'];
 const stable = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !volatile.includes(name)));
 
