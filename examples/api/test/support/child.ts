@@ -24,10 +24,15 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
-/** Environment without the shared services, so a test opts into Redis or Postgres explicitly. */
+/**
+ * Environment without the shared services (Redis, Postgres, SMTP and the S3_* that `.ci/run` exports), so a
+ * test opts into each explicitly and the embedded defaults stay embedded.
+ */
 export function baseEnv(): Record<string, string> {
-  const { REDIS_URL: _r, DATABASE_URL: _d, ...rest } = process.env;
-  return Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined));
+  const { REDIS_URL: _r, DATABASE_URL: _d, SMTP_URL: _s, ...rest } = process.env;
+  return Object.fromEntries(
+    Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('S3_')),
+  );
 }
 
 export interface SpawnOptions {
