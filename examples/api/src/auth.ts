@@ -64,8 +64,8 @@ export interface Auth {
   };
 }
 
-// Outside production a deployment without AUTH_KEK still starts (config makes it required in production);
-// this key is public, and the production findings flag AUTH_KEK as missing there.
+// Without AUTH_KEK the stored keys are encrypted under SESSION_SECRET (required in production); outside
+// production, with neither set, under this public development key.
 const developmentKek = 'example-api development key-encryption key, not a secret';
 
 /** The refresh families from one store and the revocation lists from another. */
@@ -114,7 +114,7 @@ export async function createAuth(config: Config, services: Services, logger?: Lo
     tokenStore = store;
   }
 
-  const kekSecret = config.AUTH_KEK?.reveal() ?? developmentKek;
+  const kekSecret = config.AUTH_KEK?.reveal() ?? config.SESSION_SECRET?.reveal() ?? developmentKek;
   const keys = createKeyRing({
     store,
     ...(pool || redis ? { kek: { current: 'v1', keys: { v1: kekSecret } } } : {}),

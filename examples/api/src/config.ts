@@ -45,12 +45,9 @@ export const configSchema = {
     secret(z.string().min(32)).optional().describe('Signs sessions; at least 32 random bytes'),
   ),
   AUTH_ISSUER: z.string().default('urn:example-api').describe('The `iss` and `aud` of access tokens'),
-  AUTH_KEK: requiredIn(
-    'production',
-    secret(z.string().min(32))
-      .optional()
-      .describe('Encrypts the stored signing keys (Redis/PostgreSQL); at least 32 random characters'),
-  ),
+  AUTH_KEK: secret(z.string().min(32))
+    .optional()
+    .describe('Encrypts the signing keys stored in Redis/PostgreSQL (32+ characters); SESSION_SECRET when unset'),
   ACCESS_TOKEN_TTL: duration()
     .default(15 * 60_000)
     .describe('Lifetime of access tokens'),
