@@ -13,6 +13,7 @@ export {
   type InvalidOption,
   invalidOptionMessage,
   isInfraError,
+  markInfraError,
 } from './errors.ts';
 export { type Log, type Logger, type LogLevel, loggerOption } from './logger.ts';
 export { type DurationLimits, describe, type NumberLimits, type OptionChecks, optionChecks } from './options.ts';

@@ -39,7 +39,10 @@ describe('the kernel is the one definition', () => {
   });
 
   it('no package extends Error itself: every error class extends InfraError', () => {
-    expect(offenders(/\bextends\s+(Error|TypeError|RangeError)\b/)).toEqual([]);
+    // The one exception, marked through the kernel's markInfraError: HttpError is built per failed request and an
+    // extra constructor level measurably slowed it (docs/DESIGN.md, "The kernel").
+    const exceptions = ['packages/http-status/src/http-error.ts: export class HttpError extends Error {'];
+    expect(offenders(/\bextends\s+(Error|TypeError|RangeError)\b/)).toEqual(exceptions);
   });
 
   it('no package defines a clock', () => {
