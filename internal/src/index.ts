@@ -17,3 +17,4 @@ export {
 } from './errors.ts';
 export { type Log, type Logger, type LogLevel, loggerOption } from './logger.ts';
 export { type DurationLimits, describe, type NumberLimits, type OptionChecks, optionChecks } from './options.ts';
+export { type ProblemMembers, problemBody, problemContentType, problemFor } from './problem.ts';

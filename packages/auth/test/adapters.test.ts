@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { resolveProblem } from '@infra/http-status';
+import { HttpError, resolveProblem } from '@infra/http-status';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -154,6 +154,48 @@ describe('the problem body', () => {
       const expected = resolveProblem(error);
       expect(await response.json()).toEqual(expected.problem);
       expect(response.headers.get('www-authenticate')).toBe(expected.headers['www-authenticate']);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('requireAuth on node:http when the wrapped listener throws', () => {
+  const throwing = (error: unknown) =>
+    listen(
+      createServer(
+        nodeAuth(options, async () => {
+          throw error;
+        }),
+      ),
+    );
+  const call = async (url: string) => {
+    const token = await tokens.issueAccessToken('user-7', { claims: { scope: 'read' } });
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    return [response.status, response.headers.get('content-type'), await response.json()];
+  };
+
+  it('answers an @infra 4xx (an HttpError) with its own status and detail, not a bare 500', async () => {
+    const { url, close } = await throwing(HttpError.notFound('No order 42'));
+    try {
+      expect(await call(url)).toEqual([
+        404,
+        'application/problem+json',
+        expect.objectContaining({ status: 404, title: 'Not Found', detail: 'No order 42' }),
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('answers any other error with a 500 that shows nothing of it', async () => {
+    const { url, close } = await throwing(new Error('db password in /etc/app'));
+    try {
+      expect(await call(url)).toEqual([
+        500,
+        'application/problem+json',
+        { type: 'about:blank', title: 'Internal Server Error', status: 500 },
+      ]);
     } finally {
       await close();
     }

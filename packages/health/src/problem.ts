@@ -1,7 +1,8 @@
 /**
  * The one problem+json answer health writes itself: a method other than GET or HEAD on a health path. A minimal
- * RFC 9457 body, written here rather than taken from `@infra/http-status`, so that health installs alone.
+ * RFC 9457 body from the kernel, rather than from `@infra/http-status`, so that health installs alone.
  */
+import { problemBody, problemContentType } from '../../../internal/src/index.ts';
 
 /** The methods the health endpoints answer; probes never change anything. */
 export const allowedMethods = 'GET, HEAD';
@@ -20,15 +21,13 @@ export interface PlainAnswer {
 
 /** The 405 for `method` on a health path: `Allow: GET, HEAD` and an RFC 9457 problem+json body. */
 export function methodNotAllowed(method: string): PlainAnswer {
-  const body = JSON.stringify({
-    type: 'about:blank',
-    title: 'Method Not Allowed',
+  const body = problemBody({
     status: 405,
     detail: `${method} is not allowed on a health endpoint; use GET or HEAD`,
   });
   return {
     status: 405,
-    headers: { allow: allowedMethods, 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: { allow: allowedMethods, 'content-type': problemContentType, 'cache-control': 'no-store' },
     body,
   };
 }

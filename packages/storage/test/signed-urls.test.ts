@@ -54,6 +54,22 @@ describe('HMAC-signed URLs', () => {
     );
   });
 
+  it('answer a refusal as problem+json with the storage code', async () => {
+    const url = await storage.signedUrl('doc.txt', { expiresIn: '1s' });
+    clock.advance(1000);
+    const response = await fetch(url);
+    expect([response.status, response.headers.get('content-type'), await response.json()]).toEqual([
+      403,
+      'application/problem+json',
+      expect.objectContaining({
+        type: 'about:blank',
+        title: 'Forbidden',
+        status: 403,
+        code: 'ERR_STORAGE_URL_EXPIRED',
+      }),
+    ]);
+  });
+
   it('refuse a GET URL used for PUT', async () => {
     const url = await storage.signedUrl('doc.txt');
     expect(await status(url, { method: 'PUT', body: 'overwrite' })).toBe(403);

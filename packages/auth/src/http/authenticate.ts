@@ -4,6 +4,7 @@
 // The problem body is built here, structurally (RFC 9457: type, title, status, detail, code), rather than
 // through `@infra/http-status`: every `@infra` package installs alone, and a 401/403 body is a few fields. A test
 // holds it equal to what `@infra/http-status`'s `toProblem` makes of the same `AuthError`.
+import { problemBody, problemContentType } from '../../../../internal/src/index.ts';
 import { AuthError, bearerChallenge, check, invalidOption } from '../errors.ts';
 import { readSessionCookie } from '../sessions/cookies.ts';
 import type { Session } from '../sessions/sessions.ts';
@@ -101,8 +102,6 @@ function unauthenticated(message: string, challenge: string | undefined): AuthEr
   });
 }
 
-const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden' };
-
 /** Whether `error` is a refusal to answer here (401/403), as opposed to a failure for the app's error handling. */
 export function isRefusal(error: unknown): error is AuthError {
   return error instanceof AuthError && (error.status === 401 || error.status === 403);
@@ -111,12 +110,6 @@ export function isRefusal(error: unknown): error is AuthError {
 /** The problem+json answer of a 401/403 `AuthError`. */
 export function refusalAnswer(error: AuthError): AuthAnswer {
   const status = error.status as number;
-  const body = JSON.stringify({
-    type: 'about:blank',
-    title: titles[status],
-    status,
-    detail: error.message,
-    code: error.code,
-  });
-  return { status, headers: { 'content-type': 'application/problem+json', ...error.headers }, body };
+  const body = problemBody({ status, detail: error.message, code: error.code });
+  return { status, headers: { 'content-type': problemContentType, ...error.headers }, body };
 }

@@ -1,9 +1,11 @@
 /**
  * node:http adapter: `requireAuth(options, listener)` wraps a `(req, res)` listener; the listener runs only for
  * authenticated requests, with the principal on `req.auth`. Refusals are answered as problem+json (401 with
- * `WWW-Authenticate`, 403 for a missing scope); a store failure is a 503 problem.
+ * `WWW-Authenticate`, 403 for a missing scope); a store failure is a 503 problem. An error the listener throws is
+ * answered as problem+json too: an `@infra` 4xx (such as `HttpError`) with its status, anything else as a 500.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { problemBody, problemContentType, problemFor } from '../../../../internal/src/index.ts';
 import {
   createAuthenticator,
   isRefusal,
@@ -38,20 +40,16 @@ export function requireAuth(
         (error: unknown) => {
           const answer = isRefusal(error)
             ? refusalAnswer(error)
-            : {
-                status: 503,
-                headers: { 'content-type': 'application/problem+json' },
-                body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
-              };
+            : { status: 503, headers: { 'content-type': problemContentType }, body: problemBody({ status: 503 }) };
           res.writeHead(answer.status, answer.headers).end(answer.body);
         },
       )
-      .catch(() => {
-        // The listener itself failed: answer 500 if nothing was sent yet, else end what was started.
+      .catch((error: unknown) => {
+        // The listener itself failed. An exposed @infra error (an HttpError 404 thrown by a route) keeps its status
+        // and detail; anything else is a 500 that shows nothing. A response already started is ended.
         if (!res.headersSent) {
-          res
-            .writeHead(500, { 'content-type': 'application/problem+json' })
-            .end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
+          const { status, body } = problemFor(error);
+          res.writeHead(status, { 'content-type': problemContentType }).end(body);
         } else if (!res.writableEnded) res.end();
       });
   };

@@ -2,7 +2,7 @@
 // single byte ranges, PUT streamed through the same checks as `put` (signed size cap, signed content type). The
 // signature is checked before anything else, then the expiry on the storage's clock.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isInfraError } from '../../../../internal/src/index.ts';
+import { problemContentType, problemFor } from '../../../../internal/src/index.ts';
 import { invalidOption, StorageError } from '../errors.ts';
 import type { SignedClaims } from '../signing.ts';
 import type { Storage } from '../storage.ts';
@@ -140,14 +140,11 @@ function fail(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
-  const known = isInfraError(error) && error.status !== undefined && error.expose;
-  const status = known ? (error.status as number) : 500;
-  const body = JSON.stringify(
-    known ? { code: error.code, message: error.message } : { code: 'ERR_STORAGE_INTERNAL', message: 'Internal error' },
-  );
+  // problem+json like every @infra answer: a storage error's message and code when it is the client's (4xx).
+  const { status, body } = problemFor(error);
   // The request body may be unread (a refused upload): close the connection rather than read it.
   res.writeHead(status, {
-    'content-type': 'application/json',
+    'content-type': problemContentType,
     'content-length': Buffer.byteLength(body),
     connection: 'close',
   });
