@@ -2,7 +2,7 @@
 // may be retried and failed over, permanent fails the message at once, unknown (the message may already be
 // delivered) is resent only where a resend cannot deliver twice. Errors a transport did not classify itself are
 // classified here, so no error type slips past failover (symfony/symfony#41419).
-import { type FailureKind, MailError, type MailErrorOptions } from './errors.ts';
+import { type FailureKind, MailError, type MailErrorCode, type MailErrorOptions } from './errors.ts';
 
 // Socket errors that happen before a single byte of the message left: a resend cannot duplicate anything.
 const beforeHandOver = new Set([
@@ -16,9 +16,18 @@ const beforeHandOver = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+// Refusals of the mailer itself rather than of a transport. None says the message is bad, so none is permanent
+// (an app following that would drop a mail because it met a shutdown): another sender holds the key, so try later;
+// a close cut the send short, or the de-duplication record could not be read or written, so it may be delivered.
+const mailerKinds: Partial<Record<MailErrorCode, FailureKind>> = {
+  ERR_MAIL_IN_PROGRESS: 'transient',
+  ERR_MAIL_CLOSED: 'unknown',
+  ERR_MAIL_STORE: 'unknown',
+};
+
 /** The kind of a failed attempt; errors nobody classified are `unknown`, the kind that never resends blindly. */
 export function failureKind(error: unknown): FailureKind {
-  if (error instanceof MailError) return error.kind ?? 'permanent';
+  if (error instanceof MailError) return error.kind ?? mailerKinds[error.code] ?? 'permanent';
   return networkCode(error) !== undefined ? 'transient' : 'unknown';
 }
 
