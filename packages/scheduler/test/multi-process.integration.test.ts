@@ -1,6 +1,6 @@
 /**
  * Three scheduler processes (each with its own connections) run a per-second cron job on the real clock, on
- * PostgreSQL and on Redis. Over a 10-slot window (10 s rather than the issue's 30 s, to keep CI short) every slot
+ * PostgreSQL and on Redis. Over a 30-slot window (30 s, as the issue asks; the two backends run in parallel) every slot
  * runs exactly once and none is missed, while the process running one slot is killed (SIGKILL) mid-run: that
  * run is taken over by another process after the 2 s lease, as attempt 2, and still no slot is doubled.
  * This test runs on real time by nature; it asserts outcomes, never durations.
@@ -67,7 +67,7 @@ async function scenario(backend: 'postgres' | 'redis', url: string, namespace: s
     // The window starts on the second whole second after all three are armed; the slow slot (the one whose
     // process is killed mid-run) is its 4th.
     const first = Math.ceil(Date.now() / 1_000) * 1_000 + 1_000;
-    const window = Array.from({ length: 10 }, (_, i) => first + i * 1_000);
+    const window = Array.from({ length: 30 }, (_, i) => first + i * 1_000);
     const slow = window[3] as number;
     for (const w of workers) w.child.stdin.write(`slow ${slow}\n`);
     await until(() => starts.some((s) => s.slot === slow), 15_000, 'the slow slot to start');
@@ -80,7 +80,7 @@ async function scenario(backend: 'postgres' | 'redis', url: string, namespace: s
     const recorded = async () => (await coordinator.history(job, 100)).filter((r) => r.slot >= first && r.slot <= last);
     await until(
       async () => (await recorded()).length >= window.length && starts.some((s) => s.slot === slow && s.attempt > 1),
-      20_000,
+      45_000,
       'every slot of the window to be recorded',
     );
     const records: RunRecord[] = await recorded();
@@ -104,7 +104,7 @@ async function scenario(backend: 'postgres' | 'redis', url: string, namespace: s
   }
 }
 
-describe('three scheduler processes, one per-second cron job', () => {
+describe.concurrent('three scheduler processes, one per-second cron job', () => {
   it('on PostgreSQL: each slot exactly once, none missed; a killed run is taken over after the lease', async () => {
     await scenario(
       'postgres',
@@ -112,7 +112,7 @@ describe('three scheduler processes, one per-second cron job', () => {
       pgService.schema,
       postgresCoordinator({ pool, schema: pgService.schema }),
     );
-  }, 60_000);
+  }, 90_000);
 
   it('on Redis: each slot exactly once, none missed; a killed run is taken over after the lease', async () => {
     await scenario(
@@ -121,5 +121,5 @@ describe('three scheduler processes, one per-second cron job', () => {
       redisService.prefix,
       redisCoordinator({ client: redisService.client, prefix: redisService.prefix }),
     );
-  }, 60_000);
+  }, 90_000);
 });
