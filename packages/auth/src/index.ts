@@ -33,7 +33,7 @@ export {
 } from './keys/key-ring.ts';
 export type { KeyInput, SigningAlgorithm } from './keys/material.ts';
 export { createRemoteVerifier, type RemoteVerifier, type RemoteVerifierOptions } from './keys/remote-verifier.ts';
-export { type MemoryStore, memoryStore } from './memory/store.ts';
+export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './memory/store.ts';
 // passwords
 export {
   createPasswordHasher,
@@ -68,6 +68,7 @@ export type {
   KeyStore,
   NewFamily,
   NewSession,
+  PurgeOptions,
   RefreshStore,
   RevocationState,
   RevocationStore,

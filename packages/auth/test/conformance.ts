@@ -9,8 +9,17 @@ import type { AuthStore, NewFamily, NewSession } from '../src/index.ts';
 const id = () => randomBytes(16).toString('base64url');
 const start = Date.UTC(2026, 0, 1);
 
+/** How a store removes expired state, when it is not by `purgeExpired` itself. */
+export interface ConformanceOptions {
+  /**
+   * For a store whose state expires by TTL (Redis): the keys it has written that carry none. The suite then
+   * checks that this is empty after exercising every write, instead of checking what `purgeExpired` removed.
+   */
+  keysWithoutTtl?: () => Promise<string[]>;
+}
+
 /** Defines the suite for `store` (already migrated/connected; each test uses fresh ids). */
-export function authStoreConformance(name: string, getStore: () => AuthStore): void {
+export function authStoreConformance(name: string, getStore: () => AuthStore, options: ConformanceOptions = {}): void {
   let now = start;
   const advance = (ms: number) => {
     now += ms;
@@ -339,6 +348,102 @@ export function authStoreConformance(name: string, getStore: () => AuthStore): v
       await store.createSession(s);
       expect(await store.deleteSession(s.id)).toBe(true);
       expect(await store.deleteSession(s.id)).toBe(false);
+    });
+  });
+
+  describe(`${name}: purgeExpired`, () => {
+    const session = (overrides: Partial<NewSession> = {}): NewSession => ({
+      id: id(),
+      userId: `user-${id()}`,
+      secretHash: id(),
+      metadata: {},
+      data: {},
+      idleTimeout: 1_000,
+      absoluteTimeout: 2_000,
+      now,
+      ...overrides,
+    });
+    const { keysWithoutTtl } = options;
+
+    it('refuses a limit that is not a positive whole number', async () => {
+      await expect(getStore().purgeExpired({ limit: 0 })).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_OPTION' });
+    });
+
+    if (keysWithoutTtl !== undefined) {
+      it('purges nothing itself: every key the store writes carries a TTL', async () => {
+        const store = getStore();
+        const userId = `user-${id()}`;
+        const f = family({ userId });
+        await store.createFamily(f);
+        const first = rotation(f, f.tokenHash);
+        await store.rotate(first);
+        await store.createFamily(family({ userId }));
+        await store.revokeFamily(f.id, 'logout', now);
+        await store.revokeUserFamilies(userId, 'user', now);
+        await store.listFamilies(userId, now);
+        await store.denyToken(userId, 'j', now + 60_000, now);
+        await store.setNotBefore(userId, Math.floor(now / 1000), 60_000);
+        await store.setNotBefore(userId, Math.floor(now / 1000) + 1, 1_000);
+        const s = session({ userId, idleTimeout: 60_000, absoluteTimeout: 120_000 });
+        await store.createSession(s);
+        await store.touchSession(s.id, 60_000, now + 1);
+        await store.rotateSession(s.id, { id: id(), secretHash: id() }, 60_000, now + 2);
+        await store.createSession(session({ userId }));
+        await store.listSessions(userId, now);
+        expect(await store.purgeExpired({ now: now + 86_400_000 })).toBe(0);
+        expect(await keysWithoutTtl()).toEqual([]);
+      });
+      return;
+    }
+
+    it('removes sessions past either timeout and keeps live ones', async () => {
+      const store = getStore();
+      const idle = session();
+      const ended = session({ idleTimeout: 2_000 });
+      const live = session({ idleTimeout: 60_000, absoluteTimeout: 120_000 });
+      await Promise.all([store.createSession(idle), store.createSession(ended), store.createSession(live)]);
+      advance(2_000);
+      expect(await store.purgeExpired({ now })).toBeGreaterThanOrEqual(2);
+      // Read at their creation time, when they were live: only a deleted session is missing then.
+      expect(await store.readSession(idle.id, idle.now)).toBeNull();
+      expect(await store.readSession(ended.id, ended.now)).toBeNull();
+      expect(await store.readSession(live.id, now)).not.toBeNull();
+    });
+
+    it('removes families past their absolute end and keeps a revoked one until then, still refused', async () => {
+      const store = getStore();
+      const ended = family({ idleTtl: 1_000, absoluteTtl: 2_000 });
+      const revoked = family();
+      const live = family();
+      await Promise.all([store.createFamily(ended), store.createFamily(revoked), store.createFamily(live)]);
+      await store.revokeFamily(revoked.id, 'logout', now);
+      advance(2_000);
+      await store.purgeExpired({ now });
+      expect(await store.getFamily(ended.id)).toBeNull();
+      expect((await store.getFamily(live.id))?.revokedAt).toBeNull();
+      expect((await store.rotate(rotation(revoked, revoked.tokenHash))).outcome).toBe('revoked');
+    });
+
+    it('removes deny-list entries and cutoffs past their keep time and keeps live ones', async () => {
+      const store = getStore();
+      const [gone, kept] = [`user-${id()}`, `user-${id()}`];
+      const then = now;
+      await store.denyToken(gone, 'j', now + 1_000, now);
+      await store.denyToken(kept, 'j', now + 60_000, now);
+      await store.setNotBefore(gone, Math.floor(now / 1000), 1_000);
+      await store.setNotBefore(kept, Math.floor(now / 1000), 60_000);
+      advance(2_000);
+      await store.purgeExpired({ now });
+      // Asked at the earlier time, an entry still kept would answer: only a deleted one is missing.
+      expect(await store.revocationState(gone, 'j', then)).toEqual({ denied: false, notBefore: null });
+      expect(await store.revocationState(kept, 'j', now)).toEqual({ denied: true, notBefore: Math.floor(then / 1000) });
+    });
+
+    it('removes at most `limit` entries per call', async () => {
+      const store = getStore();
+      await Promise.all([store.createSession(session()), store.createSession(session())]);
+      advance(2_000);
+      expect(await store.purgeExpired({ now, limit: 1 })).toBe(1);
     });
   });
 

@@ -63,6 +63,21 @@ describe('postgresStore at server time', () => {
     expect(result.outcome).toBe('rotated');
   });
 
+  it("purges by the database's clock, not the caller's: a caller far in the future removes no live session", async () => {
+    await serverStore.createSession({
+      id: 'sess-purge-server',
+      userId: 'u',
+      secretHash: 'x',
+      metadata: {},
+      data: {},
+      idleTimeout: 60_000,
+      absoluteTimeout: 120_000,
+      now: 0,
+    });
+    await serverStore.purgeExpired({ now: Date.UTC(2100, 0, 1) });
+    expect(await serverStore.readSession('sess-purge-server', 0)).not.toBeNull();
+  });
+
   it('one rotation is one query', async () => {
     await serverStore.createFamily({
       id: 'fam-rt',

@@ -8,11 +8,15 @@ import { createKeyRing, createSessions, createTokens } from '../src/index.ts';
 import { redisStore } from '../src/redis/index.ts';
 import { concurrentRefreshTest } from './concurrent-refresh.ts';
 import { authStoreConformance } from './conformance.ts';
+import { keysWithoutTtl } from './support/redis-ttl.ts';
 
 const c = await redisCluster({ tag: 'auth_cluster' });
 const store = redisStore({ client: c.client, prefix: c.key('auth:'), time: 'client' });
 
-authStoreConformance('redisStore on a cluster', () => store);
+// The key set is the one key without a TTL: the signing keys must outlive every token they signed.
+authStoreConformance('redisStore on a cluster', () => store, {
+  keysWithoutTtl: () => keysWithoutTtl(c.client.nodes('master'), c.key('auth:'), [c.key('auth:keys')]),
+});
 
 describe('spread', () => {
   it("100 users' families, revocations and sessions land on every master", async () => {

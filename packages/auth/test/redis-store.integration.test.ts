@@ -4,11 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { redisStore } from '../src/redis/index.ts';
 import { concurrentRefreshTest } from './concurrent-refresh.ts';
 import { authStoreConformance } from './conformance.ts';
+import { keysWithoutTtl } from './support/redis-ttl.ts';
 
 const r = await redis({ tag: 'auth_redis' });
 const store = redisStore({ client: r.client, prefix: r.key('auth:'), time: 'client' });
 
-authStoreConformance('redisStore', () => store);
+// The key set is the one key without a TTL: the signing keys must outlive every token they signed.
+authStoreConformance('redisStore', () => store, {
+  keysWithoutTtl: () => keysWithoutTtl([r.client], r.key('auth:'), [r.key('auth:keys')]),
+});
 
 describe('redisStore at server time', () => {
   const serverStore = redisStore({ client: r.client, prefix: r.key('server:') });

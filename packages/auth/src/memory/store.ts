@@ -1,5 +1,7 @@
 // The in-process store, the default: one process, nothing shared. Same contract and conformance suite as the
 // Redis and PostgreSQL stores; every call is atomic because it runs to completion without awaiting.
+import { type Clock, clockOption } from '../../../../internal/src/index.ts';
+import { invalidOption } from '../errors.ts';
 import type {
   AuthStore,
   FamilyRecord,
@@ -12,6 +14,7 @@ import type {
   SessionRecord,
   StoredKey,
 } from '../store/contract.ts';
+import { purgeSettings } from '../store/purge.ts';
 
 interface TokenEntry {
   familyId: string;
@@ -24,6 +27,12 @@ export interface MemoryStore extends AuthStore {
   readonly kind: 'memory';
 }
 
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock `purgeExpired()` judges by when no `now` is given. @default the system clock */
+  clock?: Clock;
+}
+
 // Expired entries are swept every this many writes, so a long-running process does not grow without bound.
 const sweepEvery = 1_000;
 
@@ -33,7 +42,8 @@ const sweepEvery = 1_000;
  *
  * @example const store = memoryStore()
  */
-export function memoryStore(): MemoryStore {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const clock = clockOption(options.clock, invalidOption);
   const families = new Map<string, FamilyRecord>();
   const tokens = new Map<string, TokenEntry>();
   const familiesByUser = new Map<string, Set<string>>();
@@ -64,20 +74,40 @@ export function memoryStore(): MemoryStore {
   }
 
   function sweep(now: number): void {
-    if (++writes % sweepEvery !== 0) return;
-    for (const [key, until] of denied) if (until <= now) denied.delete(key);
-    for (const [key, cutoff] of cutoffs) if (cutoff.until <= now) cutoffs.delete(key);
-    for (const [id, family] of families) {
-      if (now < family.expiresAt) continue;
-      families.delete(id);
-      familiesByUser.get(family.userId)?.delete(id);
-    }
-    for (const [hash, token] of tokens) if (!families.has(token.familyId)) tokens.delete(hash);
+    if (++writes % sweepEvery === 0) purge(now, Number.POSITIVE_INFINITY);
+  }
+
+  /** Removes up to `limit` expired entries; a family stays until its absolute end (see `purgeExpired`). */
+  function purge(now: number, limit: number): number {
+    let removed = 0;
     for (const [id, session] of sessions) {
+      if (removed >= limit) return removed;
       if (liveSession(session, now)) continue;
       sessions.delete(id);
       sessionsByUser.get(session.userId)?.delete(id);
+      removed++;
     }
+    for (const [id, family] of families) {
+      if (removed >= limit) break;
+      if (now < family.expiresAt) continue;
+      families.delete(id);
+      familiesByUser.get(family.userId)?.delete(id);
+      removed++;
+    }
+    for (const [hash, token] of tokens) if (!families.has(token.familyId)) tokens.delete(hash);
+    for (const [key, until] of denied) {
+      if (removed >= limit) return removed;
+      if (until > now) continue;
+      denied.delete(key);
+      removed++;
+    }
+    for (const [key, cutoff] of cutoffs) {
+      if (removed >= limit) return removed;
+      if (cutoff.until > now) continue;
+      cutoffs.delete(key);
+      removed++;
+    }
+    return removed;
   }
 
   function userFamilies(userId: string, now: number): FamilyRecord[] {
@@ -269,6 +299,11 @@ export function memoryStore(): MemoryStore {
       if (keySet.version !== expected) return false;
       keySet = { version: expected + 1, keys: keys.map((k) => ({ ...k })) };
       return true;
+    },
+
+    async purgeExpired(options) {
+      const { limit, now } = purgeSettings(options);
+      return purge(now ?? clock.now(), limit);
     },
 
     async close() {},

@@ -11,6 +11,7 @@ import type {
   SessionRecord,
   StoredKey,
 } from '../store/contract.ts';
+import { purgeSettings } from '../store/purge.ts';
 import { type PostgresStoreOptions, settings, transaction } from './pool.ts';
 
 /** `$n` as the decision time: the caller's at client time, the database's at server time. */
@@ -18,6 +19,9 @@ const at = (n: number) => `coalesce($${n}::bigint, floor(extract(epoch FROM cloc
 
 const familyColumns =
   'id, user_id, created_at, last_used_at, idle_expires_at, expires_at, revoked_at, revoked_reason, tokens, metadata';
+// Rows deleted per statement by `purgeExpired`: short statements, short locks, however much has piled up.
+const purgeBatch = 1_000;
+
 const sessionColumns =
   'id, user_id, secret_hash, created_at, last_used_at, idle_expires_at, expires_at, metadata, data';
 
@@ -248,6 +252,36 @@ export function postgresStore(options: PostgresStoreOptions): AuthStore {
               [expected, document],
             );
       return rowCount === 1;
+    },
+
+    async purgeExpired(options) {
+      const { limit, now } = purgeSettings(options);
+      const decidedAt = clientTime ? (now ?? null) : null;
+      // Each table by its key; SKIP LOCKED lets several instances purge at once without waiting on each other.
+      // A family goes at its absolute end, revoked or not, so a replayed token is reuse until then; its tokens
+      // go with it (ON DELETE CASCADE).
+      const targets = [
+        [t('auth_sessions'), 'id', `least(idle_expires_at, expires_at) <= ${at(1)}`],
+        [t('auth_refresh_families'), 'id', `expires_at <= ${at(1)}`],
+        [t('auth_denied_tokens'), 'user_id, jti', `expires_at <= ${at(1)}`],
+        [t('auth_user_cutoffs'), 'user_id', `keep_until <= ${at(1)}`],
+      ] as const;
+      let removed = 0;
+      for (const [table, key, expired] of targets) {
+        for (;;) {
+          const batch = Math.min(purgeBatch, limit - removed);
+          if (batch <= 0) return removed;
+          const { rowCount } = await pool.query(
+            `DELETE FROM ${table} WHERE (${key}) IN (
+               SELECT ${key} FROM ${table} WHERE ${expired} LIMIT $2 FOR UPDATE SKIP LOCKED
+             )`,
+            [decidedAt, batch],
+          );
+          removed += rowCount ?? 0;
+          if ((rowCount ?? 0) < batch) break;
+        }
+      }
+      return removed;
     },
 
     async close() {},

@@ -189,10 +189,28 @@ export interface KeyStore {
   writeKeySet(expected: number, keys: StoredKey[]): Promise<boolean>;
 }
 
+/** Options of {@link AuthStore.purgeExpired}. */
+export interface PurgeOptions {
+  /** Remove at most this many entries in this call (a later call takes the rest). @default Infinity */
+  limit?: number;
+  /**
+   * The caller's time (ms since the epoch). Only a store that decides by the caller's clock reads it (the memory
+   * store, `time: 'client'`); a PostgreSQL store at `time: 'server'` judges by the database's clock.
+   * @default the store's clock
+   */
+  now?: number;
+}
+
 /** Everything `@infra/auth` part 1 keeps: what `memoryStore()`, `redisStore()` and `postgresStore()` return. */
 export interface AuthStore extends RefreshStore, RevocationStore, SessionStore, KeyStore {
   /** For logs and `stats()`: `'memory'`, `'redis'`, `'postgres'`. */
   readonly kind: string;
+  /**
+   * Removes expired state: sessions past either timeout, refresh families past their absolute end (kept that
+   * long, revoked or not, so a replayed token still counts as reuse), deny-list entries and cutoffs past their
+   * keep time. Returns how many entries went. Redis keys expire by TTL, so the Redis store returns 0.
+   */
+  purgeExpired(options?: PurgeOptions): Promise<number>;
   /** Releases what the store itself holds (never the app's client or pool). */
   close(): Promise<void>;
 }
