@@ -1,9 +1,9 @@
 /**
  * Two API processes and two worker processes on one PostgreSQL schema and one Redis prefix, the APIs running
- * the tasks too (RUN_TASKS=true), so four schedulers share the PostgreSQL coordinator. The issue asks for two
- * minutes of per-minute/per-second tasks; this runs per-second tasks for a 14-second window (about 13 slots
- * per job) to keep CI time down. The reuse test waits out the API's 30-second refresh grace window (@infra/auth's
- * default), in parallel with the window, so the file takes about 35 s. Real time is unavoidable here: the
+ * the tasks too (RUN_TASKS=true), so four schedulers share the PostgreSQL coordinator, for two minutes of
+ * per-second tasks (about 118 slots per job). The reuse test waits out the API's 30-second refresh grace window
+ * (@infra/auth's default) and the invalidation test runs in parallel with the window, so the file takes about two
+ * minutes. Real time is unavoidable here: the
  * processes decide by PostgreSQL's clock, which a test clock cannot move.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,7 +29,7 @@ const processes: Started[] = await Promise.all([
 ]);
 const [, , apiA, apiB] = processes as [Started, Started, Started, Started];
 const startedAt = Date.now();
-const windowMs = 14_000;
+const windowMs = 120_000;
 
 async function post(api: Started, path: string, body: unknown, token?: string) {
   const response = await fetch(`${api.url}${path}`, {
@@ -45,7 +45,7 @@ async function catalogReads(api: Started): Promise<number> {
 }
 
 describe('two APIs and two workers on one PostgreSQL and Redis', () => {
-  it.concurrent('run every per-second slot once, none missed, over a 14-second window', async () => {
+  it.concurrent('run every per-second slot once, none missed, over a two-minute window', async () => {
     await sleep(startedAt + windowMs - Date.now());
     // Slots from the first whole second after all four started, to two seconds ago (runs still settling).
     const from = new Date(Math.ceil(startedAt / 1000) * 1000);
@@ -66,10 +66,10 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
       `multi-process: ${expected} slots per job from ${from.toISOString()}; snapshots by instance:`,
       byInstance,
     );
-    expect(expected).toBeGreaterThanOrEqual(10);
+    expect(expected).toBeGreaterThanOrEqual(110);
     expect(snapshots.rows.map((r) => r.runs)).toEqual(Array(expected).fill(1));
     expect(metrics.rows.map((r) => r.runs)).toEqual(Array(expected).fill(1));
-  }, 60_000);
+  }, 150_000);
 
   it.concurrent('honour on one API a refresh-token reuse detected on the other', async () => {
     const credentials = { email: 'reuse@example.com', password: 'correct horse battery staple' };
