@@ -1,6 +1,7 @@
 // smtpTransport against a real SMTP server in-process: the conformance suite over STARTTLS with AUTH, scripted 4xx
 // and 5xx replies, a size limit, connections dropped mid-DATA and after DATA, SMTPUTF8, and failover between two
 // real servers on the test clock.
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestClock } from '../../../internal/src/test-clock.ts';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../src/index.ts';
 import { smtpTransport } from '../src/smtp/index.ts';
 import { transportConformance } from './conformance.ts';
+import { verifyDkim } from './support/dkim-verify.ts';
 import { nextEvent } from './support/events.ts';
 import { startSmtpServer } from './support/smtp-server.ts';
 
@@ -54,6 +56,31 @@ describe('smtpTransport on a real server', () => {
     server.delivered.length = 0;
     await createMailer({ transport: transport() }).send(message);
     expect([server.delivered[0]?.secure, server.delivered[0]?.user]).toEqual([true, 'app']);
+  });
+
+  it('signs with DKIM: the body hash and the rsa-sha256 signature verify with the public key', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const dkim = {
+      domainName: 'example.com',
+      keySelector: 'mail',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    server.delivered.length = 0;
+    await createMailer({ transport: transport({ dkim }) }).send({ ...message, html: '<p>Hello  there</p>' });
+    const raw = server.delivered[0]?.raw ?? Buffer.alloc(0);
+    const { tags, bodyHash, signature } = verifyDkim(raw, publicKey);
+    // The verifier is not vacuous: a changed body or a changed subject fails it.
+    const tampered = (from: string, to: string) => Buffer.from(raw.toString('latin1').replace(from, to), 'latin1');
+    const body = verifyDkim(tampered('Hello  there', 'Hello  thera'), publicKey).bodyHash;
+    const subject = verifyDkim(tampered('Subject: Hi', 'Subject: Ho'), publicKey).signature;
+    expect([tags.d, tags.s, bodyHash, signature, body, subject]).toEqual([
+      'example.com',
+      'mail',
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('a wrong password fails verify() as a permanent 535', async () => {
