@@ -3,20 +3,15 @@
  * the stored step is older): the row lock makes racing claims from several connections take turns, and the later
  * ones see the step already taken. A recovery code is consumed by one `DELETE`, whose row count says who won.
  */
-import { AuthError, check, invalidOption } from '../errors.ts';
+import { AuthError } from '../errors.ts';
+import { type AuthPgClient, type AuthPgPool, settings, transaction } from '../postgres/pool.ts';
 import type { TwoFactorStore } from './store.ts';
 
-/** The part of a `pg` `Pool` the store uses. */
-export interface TwoFactorPgPool {
-  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
-  connect(): Promise<TwoFactorPgClient>;
-}
+/** The part of a `pg` `Pool` the store uses: the same as the token store's (any `pg` 8 Pool fits). */
+export type TwoFactorPgPool = AuthPgPool;
 
 /** A checked-out `pg` client (for the one transaction of `replaceRecoveryCodes` and `migrate`). */
-export interface TwoFactorPgClient {
-  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
-  release(error?: Error | boolean): void;
-}
+export type TwoFactorPgClient = AuthPgClient;
 
 /** Options of {@link postgresTwoFactorStore} and {@link migrateTwoFactor}. */
 export interface PostgresTwoFactorStoreOptions {
@@ -24,34 +19,6 @@ export interface PostgresTwoFactorStoreOptions {
   pool: TwoFactorPgPool;
   /** Schema of the tables (created by {@link migrateTwoFactor}). @default 'public' */
   schema?: string;
-}
-
-function settings(options: PostgresTwoFactorStoreOptions): { pool: TwoFactorPgPool; schema: string } {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
-  const pool = options.pool;
-  if (typeof pool?.query !== 'function' || typeof pool.connect !== 'function') {
-    throw invalidOption('pool', 'must be a pg Pool (query and connect)');
-  }
-  const schema = check.string(options.schema, 'schema', 'public');
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw invalidOption('schema', `must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`);
-  }
-  return { pool, schema };
-}
-
-async function transaction<T>(pool: TwoFactorPgPool, work: (client: TwoFactorPgClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    client.release();
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    client.release(true);
-    throw error;
-  }
 }
 
 /**
