@@ -12,6 +12,9 @@ export interface AuthRedisClient {
   eval: Send;
 }
 
+/** The two commands a client needs to run scripts; an ioredis `Redis` or `Cluster` fits. */
+export type ScriptClient = Pick<AuthRedisClient, 'evalsha' | 'eval'>;
+
 /** A Lua script with its SHA1. */
 export interface Script {
   readonly source: string;
@@ -25,7 +28,7 @@ export function script(source: string): Script {
 
 /** Runs `lua` in one round trip (two the first time a server meets it). */
 export async function run(
-  client: AuthRedisClient,
+  client: ScriptClient,
   lua: Script,
   keys: readonly string[],
   args: readonly (string | number)[],

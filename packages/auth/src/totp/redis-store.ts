@@ -4,11 +4,11 @@
  * which Redis runs atomically: of racing callers, one removes it.
  */
 import { AuthError, check, invalidOption } from '../errors.ts';
-import { type RedisScriptClient, redisScript, runRedisScript } from './lua.ts';
+import { script as redisScript, run as runRedisScript, type ScriptClient } from '../redis/client.ts';
 import type { TwoFactorStore } from './store.ts';
 
 /** The parts of an ioredis `Redis` or `Cluster` the store uses. */
-export interface TwoFactorRedisClient extends RedisScriptClient {
+export interface TwoFactorRedisClient extends ScriptClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
